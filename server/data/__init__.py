@@ -1,0 +1,1 @@
+"""Importers for reference data, companies and hiring history (`flask data …`)."""

@@ -1,0 +1,36 @@
+"""An RQ worker that runs each job inside a fresh app context."""
+
+from __future__ import annotations
+
+from flask import Flask
+from rq import Worker
+
+from server.jobs import QUEUES
+
+
+class AppWorker(Worker):
+    app: Flask
+
+    def perform_job(self, job, queue, *args, **kwargs):
+        from server.extensions import db
+
+        with self.app.app_context():
+            # RQ runs each job in a fork: pooled connections inherited from the parent
+            # would mix two processes' transactions. The child opens its own (SQLAlchemy's
+            # documented `dispose(close=False)` recipe: the parent's stay untouched).
+            db.engine.dispose(close=False)
+            try:
+                return super().perform_job(job, queue, *args, **kwargs)
+            finally:
+                db.session.remove()
+
+
+def make_worker(app: Flask, queues: tuple[str, ...] = QUEUES, **kwargs) -> AppWorker:
+    from server.extensions import redis_store
+    from server.jobs import get_queue
+
+    worker = AppWorker(
+        [get_queue(name, app) for name in queues], connection=redis_store.connection(app), **kwargs
+    )
+    worker.app = app
+    return worker

@@ -1,0 +1,28 @@
+"""The job decorator and the burst worker, on the real (or embedded) Redis."""
+
+from flask import current_app
+
+from server.jobs import get_queue, job
+
+
+@job("maintenance")
+def record_instance_path(key: str) -> str:
+    # Runs in the worker: proves the job got an app context with the right app.
+    from server.extensions import redis_store
+
+    redis_store.connection().set(key, current_app.instance_path)
+    return "done"
+
+
+def test_job_runs_in_app_context(app, worker):
+    with app.app_context():
+        queued = record_instance_path.enqueue("probe")
+        assert queued.origin == "maintenance"
+        assert get_queue("maintenance").count == 1
+    worker("maintenance")
+    with app.app_context():
+        from server.extensions import redis_store
+
+        assert redis_store.connection().get("probe").decode() == app.instance_path
+        queued.refresh()
+        assert queued.get_status() == "finished"
