@@ -1,0 +1,148 @@
+"""Hiring potential at scale: features + training + scoring for a synthetic population.
+
+Default: 1,000,000 companies × 42 months, both models (targets for ours on a 2-core
+machine: ≤ 120 s and ≤ 4 GB). `--quick`: 50,000 companies. The history is SYNTHETIC
+(server/scoring/synthetic.py); NAF codes and sector weights come from DATA_DIR's
+rome_naf_mapping.csv. Peak memory: the process's peak RSS (getrusage), which includes the
+generated history, so it over-states what scoring alone needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server.scoring.features import Companies, division_codes  # noqa: E402
+from server.scoring.jobs import Affinities, job_scores  # noqa: E402
+from server.scoring.pipeline import run  # noqa: E402
+from server.scoring.synthetic import monthly_counts, season_index, sector_weights  # noqa: E402
+
+TARGET_SECONDS = 120.0
+TARGET_GB = 4.0
+# Rough French shares of establishments by numeric headcount (INSEE brackets).
+HEADCOUNTS = np.array([0, 1, 3, 6, 10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000])
+HEADCOUNT_SHARES = np.array(
+    [0.55, 0.17, 0.1, 0.06, 0.05, 0.035, 0.015, 0.008, 0.003, 0.003, 0.0012, 0.0005, 0.0002, 0.0001]
+)
+
+
+def mapping(data_dir: Path) -> dict[str, dict[str, int]]:
+    hirings: dict[str, dict[str, int]] = defaultdict(dict)
+    with open(data_dir / "rome_naf_mapping.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            hirings[row["naf_id"]][row["rome_id"]] = int(row["hirings"])
+    return hirings
+
+
+def population(n: int, hirings: dict[str, dict[str, int]], seed: int):
+    rng = np.random.default_rng(seed)
+    nafs = sorted(hirings)
+    totals = np.array([sum(hirings[k].values()) for k in nafs], dtype=float)
+    naf_codes = [nafs[i] for i in rng.choice(len(nafs), n, p=totals / totals.sum())]
+    headcount = rng.choice(HEADCOUNTS, n, p=HEADCOUNT_SHARES / HEADCOUNT_SHARES.sum())
+    division = division_codes(naf_codes)
+    counts = monthly_counts(
+        headcount.astype(np.float32),
+        sector_weights(naf_codes, {k: int(t) for k, t in zip(nafs, totals, strict=True)}),
+        season_index(division),
+        42,
+        5,
+        rng,
+    )
+    departments = rng.zipf(1.6, n) % 96  # a few big départements, a long tail
+    companies = Companies(
+        counts=counts,
+        headcount=headcount.astype(np.float32),
+        division=division,
+        section=np.full(n, np.nan, dtype=np.float32),
+        department=departments.astype(np.float32),
+    )
+    return companies, naf_codes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="50,000 companies")
+    parser.add_argument("--companies", type=int, help="number of companies")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--threads", type=int, help="OpenMP threads for the model (default: every core)"
+    )
+    args = parser.parse_args()
+    n = args.companies or (50_000 if args.quick else 1_000_000)
+    data_dir = Path(os.environ.get("DATA_DIR", ROOT.parent / "shared" / "data"))
+
+    print(f"scoring benchmark: {n:,} SYNTHETIC companies × 42 months, both models")
+    load = os.getloadavg()[0]
+    print(
+        f"machine: {os.cpu_count()} cores ({args.threads or os.cpu_count()} used by the model), "
+        f"load average {load:.1f} — the machine is shared "
+        "with other engineers, so these figures may be pessimistic"
+    )
+    started = time.perf_counter()
+    hirings = mapping(data_dir)
+    companies, naf_codes = population(n, hirings, args.seed)
+    print(
+        f"history generated in {time.perf_counter() - started:.1f} s "
+        f"({int(companies.counts.sum()):,} hires; not part of the measure)"
+    )
+    affinities = Affinities(hirings, {})
+
+    started = time.perf_counter()
+    with threadpool_limits(limits=args.threads):
+        outcome = run(companies, random_state=args.seed)
+    jobs_started = time.perf_counter()
+    listed_jobs = job_scores(
+        [str(i) for i in range(n)],
+        naf_codes,
+        outcome.predicted,
+        outcome.score,
+        outcome.anchors,
+        affinities,
+    )
+    seconds = time.perf_counter() - started
+    jobs_seconds = time.perf_counter() - jobs_started
+    rss_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB on Linux
+
+    t = outcome.timings
+    print(f"baseline (per-département OLS): {t['baseline']:.1f} s")
+    print(
+        f"ours (gradient boosting, Poisson, {outcome.metrics['model_iterations']} trees): "
+        f"{t['model']:.1f} s — {t['model'] / max(t['baseline'], 1e-9):.0f}× the baseline"
+    )
+    print(
+        f"evaluation and choice: {t['evaluation']:.1f} s; scores and explanations: "
+        f"{t['scoring']:.1f} s; per-job scores ({len(listed_jobs):,} rows): {jobs_seconds:.1f} s"
+    )
+    for name in ("baseline", "model"):
+        m = outcome.metrics[name]
+        print(
+            f"  {name:8} RMSE {m['rmse']:.3f}  Poisson deviance {m['mean_poisson_deviance']:.3f}"
+            f"  capture top 10 % {m['capture_top_10']:.1%}  top 20 % {m['capture_top_20']:.1%}"
+        )
+    verdict_s = "within" if seconds <= TARGET_SECONDS else "OVER"
+    verdict_m = "within" if rss_gb <= TARGET_GB else "OVER"
+    print(
+        f"total: {seconds:.1f} s ({verdict_s} the {TARGET_SECONDS:.0f} s target, "
+        f"{seconds / TARGET_SECONDS:.2f} of it)"
+    )
+    print(
+        f"peak memory: {rss_gb:.2f} GB process RSS, generated history included ({verdict_m} "
+        f"the {TARGET_GB:.0f} GB target)"
+    )
+
+
+if __name__ == "__main__":
+    main()
