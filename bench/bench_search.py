@@ -1,0 +1,444 @@
+"""Company search and autocomplete at scale, next to a SQL baseline on the same data.
+
+Default: 1,000,000 generated companies spread over France's communes (heavy-tailed, so
+cities are denser), each listed for 3-8 of the jobs its NAF hires most for, with random
+scores (GENERATED data, not real companies). Measures the index build (target ≤ 60 s) and
+its memory (≤ 1 GB), then p50/p99 of a typical search (one ROME, a city, 10 km, sort by
+score, page 1 with facets; target p99 ≤ 20 ms in-process) and of both autocompletes
+(cold word cache; target p99 ≤ 5 ms), in-process and over HTTP through gunicorn on
+127.0.0.1. The baseline answers the same searches with SQL (SQLite) plus Python for the
+exact distances and facets, and the autocompletes with LIKE. `--quick`: 50,000 companies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlencode
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server import create_app  # noqa: E402
+from server.config import Config  # noqa: E402
+from server.search import get_engine, reindex  # noqa: E402
+from server.search.engine import SearchQuery  # noqa: E402
+from server.search.lookups import get_lexicon  # noqa: E402
+from server.search.ranking import haversine_km  # noqa: E402
+
+BASELINE_SEARCHES = 100  # the SQL baseline is slow: the first 100 searches only
+TARGETS = {"build_s": 60.0, "memory_mb": 1024.0, "search_p99_ms": 20.0, "autocomplete_p99_ms": 5.0}
+JOB_QUERIES = [
+    "boulangé",
+    "devloppeur web",
+    "aide soignant",
+    "infirmier",
+    "vendeur",
+    "comptable",
+    "chauffeur poids lourd",
+    "serveur",
+    "cuisinier",
+    "maçon",
+    "electricien",
+    "plombier",
+    "secretaire",
+    "agent d'entretien",
+    "mecanicien auto",
+    "coiffeuse",
+    "magasinier",
+    "caissiere",
+]
+PLACE_QUERIES = [
+    "paris",
+    "lyon 3",
+    "marseille",
+    "st etienne",
+    "Saint-Étienne",
+    "57000",
+    "metz",
+    "toulouse",
+    "bordeaux",
+    "nantes",
+    "lille",
+    "strasbourg",
+    "montpelier",
+    "rennes",
+    "le mans",
+    "aix en provence",
+    "75015",
+    "grenoble",
+    "nice",
+    "villeurbane",
+]
+
+
+def typed(queries: list[str]) -> list[str]:
+    """Each query as a user types it: every prefix from 3 characters."""
+    return [q[:n] for q in queries for n in range(3, len(q) + 1)]
+
+
+def pct(values: list[float]) -> tuple[float, float]:
+    return float(np.percentile(values, 50)), float(np.percentile(values, 99))
+
+
+def line(name: str, ours: list[float], base: list[float] | None = None, target: float = 0) -> str:
+    p50, p99 = pct(ours)
+    text = f"  {name:<34} p50 {p50:7.2f} ms  p99 {p99:7.2f} ms"
+    if base:
+        b50, b99 = pct(base)
+        text += f"   | SQL p50 {b50:8.2f} ms  p99 {b99:8.2f} ms  (p99 ×{b99 / p99:.1f} faster)"
+    if target:
+        text += f"   target p99 ≤ {target:g} ms: {'met' if p99 <= target else 'MISSED'}"
+    return text
+
+
+# -- data ---------------------------------------------------------------------------------
+
+
+def generate(db_path: Path, n: int, seed: int) -> tuple[int, list[tuple[str, float, float]]]:
+    """Insert n companies and their job scores; returns (job rows, the communes used)."""
+    rng = np.random.default_rng(seed)
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA journal_mode=OFF")
+    communes = conn.execute(
+        "SELECT code, latitude, longitude FROM commune WHERE latitude IS NOT NULL "
+        "AND code NOT IN (SELECT DISTINCT parent_code FROM commune WHERE parent_code IS NOT NULL)"
+    ).fetchall()
+    weights = rng.lognormal(0, 1.6, len(communes))
+    picks = rng.choice(len(communes), n, p=weights / weights.sum())
+    affinity: dict[str, list[str]] = {}
+    totals: Counter = Counter()
+    for rome, naf, hirings in conn.execute(
+        "SELECT rome_code, naf_code, hirings FROM rome_naf_hiring ORDER BY hirings DESC"
+    ):
+        affinity.setdefault(naf, []).append(rome)
+        totals[naf] += hirings
+    nafs = sorted(affinity)
+    naf_p = np.array([totals[k] for k in nafs], dtype=float)
+    naf_pick = rng.choice(len(nafs), n, p=naf_p / naf_p.sum())
+    brackets = ["00", "01", "02", "03", "11", "12", "21", "22", "31", "32", "41"]
+    head_p = np.array([30, 20, 12, 10, 9, 8, 5, 3, 1.5, 1, 0.5])
+    heads = rng.choice(len(brackets), n, p=head_p / head_p.sum())
+    jitter = rng.normal(0, 0.012, (n, 2))
+    flags = rng.random((n, 3)) < (0.3, 0.2, 0.1)
+    sirets = rng.choice(10**13, n, replace=False) + 10**13
+    companies = (
+        (
+            str(int(sirets[i])),
+            f"COMPANY {i}",
+            nafs[naf_pick[i]],
+            brackets[heads[i]],
+            communes[picks[i]][0],
+            communes[picks[i]][1] + jitter[i, 0],
+            communes[picks[i]][2] + jitter[i, 1],
+            bool(flags[i, 0]),
+            bool(flags[i, 1]),
+            bool(flags[i, 2]),
+            False,
+        )
+        for i in range(n)
+    )
+    conn.executemany(
+        "INSERT INTO company (siret, name, naf_code, headcount_code, commune_code, latitude, "
+        "longitude, flag_junior, flag_senior, flag_handicap, geocoded_from_commune) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        companies,
+    )
+    ks = rng.integers(3, 9, n)
+    scores = rng.random(n * 8) * 100
+
+    def jobs():
+        j = 0
+        for i in range(n):
+            for rome in affinity[nafs[naf_pick[i]]][: ks[i]]:
+                score = float(scores[j])
+                j += 1
+                yield str(int(sirets[i])), rome, score, 2.5 + score / 40, "bench"
+
+    conn.executemany(
+        "INSERT INTO company_job_score (siret, rome_code, score, stars, model_version) "
+        "VALUES (?,?,?,?,?)",
+        jobs(),
+    )
+    conn.commit()
+    rows = conn.execute("SELECT COUNT(*) FROM company_job_score").fetchone()[0]
+    conn.close()
+    used = [communes[i] for i in picks[:5000]]
+    return rows, used
+
+
+# -- SQL baseline -------------------------------------------------------------------------
+
+
+def sql_search(conn: sqlite3.Connection, rome: str, lat: float, lon: float) -> int:
+    """The same search in SQL (bounding box of the widest facet band) + exact Python work."""
+    dlat, dlon = 100 / 111.2, 100 / (111.2 * np.cos(np.radians(lat)))
+    rows = conn.execute(
+        "SELECT c.siret, s.score, c.latitude, c.longitude, c.naf_code, c.headcount_code "
+        "FROM company_job_score s JOIN company c ON c.siret = s.siret WHERE s.rome_code = ? "
+        "AND c.latitude BETWEEN ? AND ? AND c.longitude BETWEEN ? AND ?",
+        (rome, lat - dlat, lat + dlat, lon - dlon, lon + dlon),
+    ).fetchall()
+    if rows:
+        lats = np.array([r[2] for r in rows])
+        lons = np.array([r[3] for r in rows])
+        km = haversine_km(lat, lon, lats, lons)
+        inside = [r for r, d in zip(rows, km, strict=True) if d <= 10]
+        sorted(inside, key=lambda r: -r[1])[:20]
+        Counter(r[4] for r in inside)
+        Counter((r[5] or "") >= "21" for r in inside)
+        [int((km < b).sum()) for b in (10, 30, 50, 100)]
+    conn.execute("SELECT COUNT(*) FROM company_job_score WHERE rome_code = ?", (rome,)).fetchone()
+    return len(rows)
+
+
+def sql_jobs(conn: sqlite3.Connection, q: str) -> list:
+    return conn.execute(
+        "SELECT label, rome_code FROM ogr WHERE label LIKE ? LIMIT 10", (f"%{q}%",)
+    ).fetchall()
+
+
+def sql_places(conn: sqlite3.Connection, q: str) -> list:
+    return conn.execute(
+        "SELECT c.code, c.name FROM commune c "
+        "LEFT JOIN commune_postcode p ON p.commune_code = c.code "
+        "WHERE c.name LIKE ? OR p.postcode LIKE ? GROUP BY c.code LIMIT 10",
+        (f"{q.upper()}%", f"{q}%"),
+    ).fetchall()
+
+
+# -- measurements -------------------------------------------------------------------------
+
+
+def timed(fn, items) -> list[float]:
+    out = []
+    for item in items:
+        start = time.perf_counter()
+        fn(item)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(port: int, path: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
+
+
+def http_app():
+    """Gunicorn entry point for the HTTP runs: the environment's settings, no rate limits."""
+    config = Config.from_env()
+    config.extra.update(RATELIMIT_ENABLED=False, SEARCH_REINDEX_AFTER_IMPORT=False)
+    return create_app(config)
+
+
+def run_http(env: dict, searches: list, jobs: list[str], places: list[str]) -> dict:
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--pythonpath",
+        f"{ROOT},{ROOT / 'bench'}",
+        "--log-level",
+        "warning",
+        "bench_search:http_app()",
+    ]
+    server = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if http_get(port, "/healthz") == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.5)
+        for path in ("/api/v1/autocomplete/jobs?q=a", "/api/v1/autocomplete/places?q=a"):
+            for _ in range(4):  # both workers load the lexicon before timing
+                http_get(port, path)
+        paths = [
+            "/api/v1/companies?"
+            + urlencode({"rome": rome, "latitude": lat, "longitude": lon, "facets": 1})
+            for rome, lat, lon in searches
+        ]
+        for path in paths[:10]:
+            http_get(port, path)
+        return {
+            "search": timed(lambda p: http_get(port, p), paths),
+            "jobs": timed(
+                lambda q: http_get(port, "/api/v1/autocomplete/jobs?" + urlencode({"q": q})), jobs
+            ),
+            "places": timed(
+                lambda q: http_get(port, "/api/v1/autocomplete/places?" + urlencode({"q": q})),
+                places,
+            ),
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="50,000 companies, fewer requests")
+    parser.add_argument("--companies", type=int)
+    parser.add_argument("--requests", type=int, help="searches per measurement")
+    parser.add_argument("--no-http", action="store_true", help="skip the gunicorn run")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    n = args.companies or (50_000 if args.quick else 1_000_000)
+    requests = args.requests or (200 if args.quick else 1000)
+    load = os.getloadavg()[0]
+    print(f"bench_search: {n:,} generated companies, {requests} searches per run")
+    print(
+        f"  machine: {os.cpu_count()} cores, load average {load:.1f} — other work shares these "
+        "cores, so figures may be pessimistic"
+    )
+    # Ctrl-C or a kill still removes the generated data.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    work = Path(tempfile.mkdtemp(prefix="spontane-bench-search-"))
+    try:
+        db_path = work / "bench.db"
+        env = {
+            **os.environ,
+            "INSTANCE_PATH": str(work / "instance"),
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "SPONTANE_ENV": "development",
+        }
+        env.pop("REDIS_URL", None)
+        config = Config.from_env({k: env[k] for k in ("INSTANCE_PATH", "DATABASE_URL")})
+        config.extra.update(SEARCH_REINDEX_AFTER_IMPORT=False)
+        app = create_app(config)
+        runner = app.test_cli_runner()
+        start = time.perf_counter()
+        for step in (["db", "upgrade", "heads"], ["data", "load-reference", "--skip-invalid"]):
+            result = runner.invoke(args=step)
+            if result.exit_code:
+                raise SystemExit(result.output)
+        print(f"  reference data loaded in {time.perf_counter() - start:.0f} s")
+        start = time.perf_counter()
+        rows, used = generate(db_path, n, args.seed)
+        print(
+            f"  generated {n:,} companies and {rows:,} company × job scores in "
+            f"{time.perf_counter() - start:.0f} s"
+        )
+        with app.app_context():
+            start = time.perf_counter()
+            stats = reindex(app)
+            build = time.perf_counter() - start
+            index = get_engine().index()
+            index_mb = sum(a.nbytes for a in index.a.values()) / 2**20
+            lexicon = get_lexicon()
+            rng = random.Random(args.seed)
+            romes = Counter()
+            sample = np.asarray(index.a["rome_offsets"])
+            for i, code in enumerate(index.romes):
+                romes[code] = int(sample[i + 1] - sample[i])
+            popular = [code for code, _ in romes.most_common(40)]
+            searches = [
+                (rng.choice(popular), c[1], c[2])
+                for c in (rng.choice(used) for _ in range(requests))
+            ]
+            engine = get_engine()
+            query = lambda s: engine.search(  # noqa: E731
+                SearchQuery(
+                    romes=(s[0],), latitude=s[1], longitude=s[2], distance_km=10, facets=True
+                )
+            )
+            for s in searches[:20]:
+                query(s)
+            ours = timed(query, searches)
+
+            def cold(completer, fn):
+                def run(q):
+                    completer._cache.clear()
+                    fn(q)
+
+                return run
+
+            jobs, places = typed(JOB_QUERIES), typed(PLACE_QUERIES)
+            ac_jobs = timed(cold(lexicon.jobs, lexicon.complete_jobs), jobs)
+            ac_places = timed(cold(lexicon.places, lexicon.complete_places), places)
+            rss_mb = int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
+        conn = sqlite3.connect(db_path)
+        sql = timed(lambda s: sql_search(conn, *s), searches[:BASELINE_SEARCHES])
+        sql_ac_jobs = timed(lambda q: sql_jobs(conn, q), jobs)
+        sql_ac_places = timed(lambda q: sql_places(conn, q), places)
+        conn.close()
+
+        verdict = lambda ok: "met" if ok else "MISSED"  # noqa: E731
+        print(
+            f"\nindex build: {build:.1f} s for {stats.documents:,} entries "
+            f"(target ≤ {TARGETS['build_s']:g} s: {verdict(build <= TARGETS['build_s'])})"
+        )
+        print(
+            f"index memory: {index_mb:.0f} MB of arrays (memory-mapped), "
+            f"process RSS {rss_mb:.0f} MB "
+            f"(target ≤ {TARGETS['memory_mb']:g} MB: {verdict(index_mb <= TARGETS['memory_mb'])})"
+        )
+        print(
+            f"\nin-process (SQL baseline on the same SQLite data, "
+            f"first {min(BASELINE_SEARCHES, requests)} searches):"
+        )
+        print(line("search (ROME, city, 10 km, facets)", ours, sql, TARGETS["search_p99_ms"]))
+        print(
+            line(
+                "autocomplete jobs (cold cache)",
+                ac_jobs,
+                sql_ac_jobs,
+                TARGETS["autocomplete_p99_ms"],
+            )
+        )
+        print(
+            line(
+                "autocomplete places (cold cache)",
+                ac_places,
+                sql_ac_places,
+                TARGETS["autocomplete_p99_ms"],
+            )
+        )
+        if not args.no_http:
+            measured = run_http(env, searches, jobs, places)
+            print("\nover HTTP (gunicorn, 2 sync workers, 127.0.0.1, one connection per request):")
+            print(line("search (ROME, city, 10 km, facets)", measured["search"]))
+            print(line("autocomplete jobs", measured["jobs"]))
+            print(line("autocomplete places", measured["places"]))
+        print(json.dumps({"companies": n, "build_s": round(build, 1), "index_mb": round(index_mb)}))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Company search engines behind one interface, chosen by SEARCH_BACKEND."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app
+
+from server.search.engine import IndexStats, SearchEngine
+
+log = logging.getLogger(__name__)
+
+
+def get_engine(app: Flask | None = None) -> SearchEngine:
+    """The app's engine, created on first use (no I/O when the app is built)."""
+    app = app or current_app
+    engine = app.extensions.get("search_engine")
+    if engine is None:
+        if app.config["SEARCH_BACKEND"] == "meilisearch":
+            from server.search.meili import MeiliEngine
+
+            engine = MeiliEngine.from_app(app)
+        else:
+            from server.search.embedded import EmbeddedEngine
+
+            engine = EmbeddedEngine(app)
+        app.extensions["search_engine"] = engine
+    return engine
+
+
+def reindex(app: Flask | None = None, progress: bool = False) -> IndexStats:
+    """Rebuild the company index and the autocomplete lexicon from the database."""
+    from server.search.lookups import rebuild_lexicon
+
+    app = app or current_app
+    stats = get_engine(app).reindex(progress=progress)
+    rebuild_lexicon(app)
+    log.info(
+        "search index rebuilt",
+        extra={
+            "companies": stats.companies,
+            "documents": stats.documents,
+            "version": stats.version,
+        },
+    )
+    return stats
+
+
+def register(app: Flask) -> None:
+    """Refresh the index after every `flask data` import and scoring run."""
+    if app.config["SEARCH_REINDEX_AFTER_IMPORT"]:
+        app.extensions.setdefault("after_import", []).append(lambda: reindex(current_app))
+    # A recruiter's opt-out (or its restore by an admin) changes the listings at once.
+    app.extensions.setdefault("company_opt_out", []).append(
+        lambda _siret, _opted_out: reindex(current_app)
+    )

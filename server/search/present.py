@@ -1,0 +1,152 @@
+"""Turn engine hits into API items: company details from the database, labels, contact mode.
+
+Labels (NAF, headcount, ROME, commune names) and contact modes are small reference tables,
+kept per process and reloaded when the index version changes (every import ends with a
+reindex). Contact details are only included for API keys holding the matching scope.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import Commune, Company, ContactMode, HeadcountBracket, Naf, Rome
+from server.search.engine import Hit
+from server.search.text import commune_display_name
+
+DEFAULT_CONTACT_MODE = "Envoyer un CV et une lettre de motivation"
+CONTACT_SCOPES = ("email", "phone", "website")
+
+
+@dataclass
+class Labels:
+    naf: dict[str, str]
+    headcount: dict[str, str]
+    rome: dict[str, str]
+    contact: dict[tuple[str, str], str]
+    contact_by_prefix: dict[str, str]
+    contact_by_rome: dict[str, str]
+
+    @classmethod
+    def load(cls) -> Labels:
+        modes = list(
+            db.session.execute(
+                select(ContactMode.naf_prefix, ContactMode.rome_code, ContactMode.mode)
+            )
+        )
+        by_prefix: dict[str, Counter] = {}
+        by_rome: dict[str, Counter] = {}
+        for prefix, rome, mode in modes:
+            by_prefix.setdefault(prefix, Counter())[mode] += 1
+            by_rome.setdefault(rome, Counter())[mode] += 1
+        return cls(
+            naf=dict(db.session.execute(select(Naf.code, Naf.label)).all()),
+            headcount=dict(
+                db.session.execute(select(HeadcountBracket.code, HeadcountBracket.label)).all()
+            ),
+            rome=dict(db.session.execute(select(Rome.code, Rome.label)).all()),
+            contact={(p, r): m for p, r, m in modes},
+            contact_by_prefix={p: c.most_common(1)[0][0] for p, c in by_prefix.items()},
+            contact_by_rome={r: c.most_common(1)[0][0] for r, c in by_rome.items()},
+        )
+
+    def contact_mode(self, naf: str | None, rome: str | None) -> str:
+        """The editorial table's mode for (NAF division, ROME), else the most common mode
+        of the division, then of the job, then La Bonne Boite's usual advice."""
+        prefix = (naf or "")[:2]
+        return (
+            self.contact.get((prefix, rome or ""))
+            or self.contact_by_prefix.get(prefix)
+            or self.contact_by_rome.get(rome or "")
+            or DEFAULT_CONTACT_MODE
+        )
+
+
+def labels(app: Flask | None = None) -> Labels:
+    from server.search import get_engine
+
+    app = app or current_app
+    version = get_engine(app).version()
+    cached = app.extensions.get("search_labels")
+    if cached is None or cached[0] != version:
+        cached = (version, Labels.load())
+        app.extensions["search_labels"] = cached
+    return cached[1]
+
+
+def open_offer_counts(sirets: list[str]) -> dict[str, int]:
+    """Integration point with the offers code: open offers per SIRET (none when absent)."""
+    try:
+        counts = importlib.import_module("server.offers.counts")
+    except ImportError:
+        return {}
+    return counts.open_offer_counts(sirets)
+
+
+def _address(company: Company, city: str) -> str:
+    street = " ".join(p for p in (company.street_number, company.street) if p)
+    place = " ".join(p for p in (company.postcode, city) if p)
+    return ", ".join(p for p in (street, place) if p)
+
+
+def company_items(hits: Iterable[Hit], scopes: frozenset[str] = frozenset()) -> list[dict]:
+    """One API item per hit, in the hits' order (hits of deleted companies are skipped)."""
+    hits = list(hits)
+    sirets = [h.siret for h in hits]
+    companies = {
+        c.siret: c for c in db.session.scalars(select(Company).where(Company.siret.in_(sirets)))
+    }
+    codes = {c.commune_code for c in companies.values()}
+    cities = dict(
+        db.session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(codes))).all()
+    )
+    offers = open_offer_counts(sirets)
+    ref = labels()
+    items = []
+    for hit in hits:
+        company = companies.get(hit.siret)
+        if company is not None:
+            city = commune_display_name(cities.get(company.commune_code, ""))
+            items.append(company_item(company, hit, ref, city, offers.get(hit.siret, 0), scopes))
+    return items
+
+
+def company_item(
+    company: Company, hit: Hit, ref: Labels, city: str, open_offers: int, scopes: frozenset[str]
+) -> dict:
+    item = {
+        "siret": company.siret,
+        "name": company.display_name,
+        "naf": company.naf_code,
+        "naf_label": ref.naf.get(company.naf_code or ""),
+        "headcount_label": ref.headcount.get(company.headcount_code or ""),
+        "city": city,
+        "citycode": company.commune_code,
+        "postcode": company.postcode,
+        "address": _address(company, city),
+        "latitude": company.latitude,
+        "longitude": company.longitude,
+        "distance_km": hit.distance_km,
+        "score": hit.score,
+        "stars": hit.stars,
+        "contact_mode": ref.contact_mode(company.naf_code, hit.rome),
+        "rome": hit.rome,
+        "rome_label": ref.rome.get(hit.rome),
+        "flags": [f for f in ("junior", "senior", "handicap") if getattr(company, f"flag_{f}")],
+        "explanation": {
+            "hires_last_12m": company.hires_last_12m,
+            "trend": company.trend,
+            "predicted_band": company.predicted_band,
+        },
+        "open_offers": open_offers,
+    }
+    for scope in CONTACT_SCOPES:
+        if scope in scopes:
+            item[scope] = getattr(company, scope)
+    return item
