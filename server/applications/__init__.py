@@ -1,0 +1,1 @@
+"""Applications sent from the widget: validation, attachments, anti-abuse, submission."""

@@ -1,0 +1,99 @@
+"""The apply form's fields, validated with marshmallow; messages come from the catalogue."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
+
+from server.applications.i18n import translate
+from server.errors import ApiError
+
+MESSAGE_MAX = 4000
+PHONE_RE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
+SIRET_RE = re.compile(r"^\d{14}$")
+ROME_RE = re.compile(r"^[A-N]\d{4}$")
+HONEYPOT_FIELD = "website"
+
+
+def _bool() -> fields.Boolean:
+    return fields.Boolean(
+        load_default=False, truthy={"1", "true", "on", "yes"}, falsy={"0", "false", "off", ""}
+    )
+
+
+class ApplyForm(Schema):
+    """Multipart form fields (files are checked separately, by content)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    form_token = fields.String(required=True)
+    siret = fields.String(required=True, validate=validate.Regexp(SIRET_RE))
+    rome_code = fields.String(load_default=None, allow_none=True)
+    first_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    last_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    email = fields.Email(required=True, validate=validate.Length(max=255))
+    phone = fields.String(load_default=None, allow_none=True)
+    message = fields.String(load_default="", validate=validate.Length(max=MESSAGE_MAX))
+    consent = _bool()
+    send_copy = _bool()
+    lang = fields.String(load_default="fr", validate=validate.OneOf(("fr", "en")))
+    website = fields.String(load_default="")  # the honeypot: people never see it
+
+    @validates("consent")
+    def _consent_given(self, value: bool, **_: object) -> None:
+        if not value:
+            raise ValidationError("err_consent")
+
+    @validates("phone")
+    def _phone(self, value: str | None, **_: object) -> None:
+        if value and not PHONE_RE.match(value):
+            raise ValidationError("err_phone")
+
+    @validates("rome_code")
+    def _rome(self, value: str | None, **_: object) -> None:
+        if value and not ROME_RE.match(value):
+            raise ValidationError("err_job")
+
+
+# marshmallow's own messages → catalogue keys, so the candidate reads them in their language.
+_KEYS = {
+    "Missing data for required field.": "err_required",
+    "Not a valid email address.": "err_email",
+    "Shorter than minimum length 1.": "err_required",
+}
+
+
+def _message_key(field: str, message: str) -> tuple[str, dict]:
+    if message.startswith("err_"):
+        return message, {}
+    if message in _KEYS:
+        return _KEYS[message], {}
+    if message.startswith("Longer than maximum length"):
+        return "err_too_long", {"max": message.rstrip(".").rsplit(" ", 1)[-1]}
+    if field == "siret":
+        return "err_company", {}
+    return "err_required", {}
+
+
+def load_form(data: dict, lang: str) -> dict:
+    """Cleaned fields; ApiError (400) naming the first bad field, with all of them attached."""
+    # Trim whitespace the browser may keep; empty optional fields become None / "".
+    cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+    for optional in ("phone", "rome_code"):
+        if not cleaned.get(optional):
+            cleaned[optional] = None
+    try:
+        result = ApplyForm().load(cleaned)
+    except ValidationError as err:
+        errors = {}
+        for field, messages in sorted(err.normalized_messages().items()):
+            key, values = _message_key(field, messages[0])
+            errors[field] = translate(key, lang, **values)
+        first = next(iter(errors))
+        raise ApiError(
+            translate("err_fix_fields", lang), field=first, code="invalid", fields=errors
+        ) from None
+    result["email"] = result["email"].lower()
+    return result

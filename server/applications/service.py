@@ -1,0 +1,157 @@
+"""Submitting an application: check, store (one transaction), then hand over to delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+
+from flask import current_app, url_for
+from werkzeug.datastructures import FileStorage
+
+from server.applications import abuse
+from server.applications.attachments import check_files
+from server.applications.i18n import translate
+from server.applications.tokens import FormGrant, issue_confirm_token
+from server.errors import ApiError
+from server.extensions import db
+from server.models import Application, Attachment, Company, Platform, Rome
+
+log = logging.getLogger(__name__)
+
+
+def _pipeline():
+    """The mail pipeline, imported lazily: delivery is optional for storing applications."""
+    try:
+        return importlib.import_module("server.mail.pipeline")
+    except ImportError:
+        return None
+
+
+def submit(
+    platform: Platform,
+    grant: FormGrant,
+    form: dict,
+    cv: FileStorage | None,
+    others: list[FileStorage],
+) -> Application:
+    """Store the application with its files, then ask the mail pipeline to deliver it."""
+    lang = form["lang"]
+    if not platform.apply_enabled:
+        raise ApiError(translate("apply_closed", lang), status=403, code="apply_closed")
+    company = db.session.get(Company, form["siret"])
+    if company is None:
+        raise ApiError(
+            translate("err_company", lang), status=404, field="siret", code="err_company"
+        )
+    if not company.email:
+        raise ApiError(
+            translate("apply_unavailable", lang),
+            status=409,
+            field="siret",
+            code="apply_unavailable",
+        )
+    if form["rome_code"] and db.session.get(Rome, form["rome_code"]) is None:
+        raise ApiError(translate("err_job", lang), field="rome_code", code="err_job")
+    abuse.check_candidate(form["email"], form["siret"], lang)
+    files = check_files(cv, others, lang)
+
+    now = dt.datetime.now(dt.UTC)
+    # A partner that signed this email address has vouched for it: no confirmation needed.
+    vouched = bool(grant.signed_email) and grant.signed_email.lower() == form["email"]
+    needs_confirmation = platform.require_email_confirmation and not vouched
+    application = Application(
+        platform_id=platform.id,
+        siret=company.siret,
+        rome_code=form["rome_code"],
+        first_name=form["first_name"],
+        last_name=form["last_name"],
+        email=form["email"],
+        phone=form["phone"],
+        message=form["message"],
+        lang=lang,
+        send_copy=form["send_copy"],
+        status="pending_confirmation" if needs_confirmation else "submitted",
+        email_confirmed_at=now if vouched else None,
+        created_at=now,
+    )
+    for f in files:
+        application.attachments.append(
+            Attachment(
+                filename=f.filename,
+                mime_type=f.mime_type,
+                size=f.size,
+                data=f.data,
+                is_cv=f.is_cv,
+                created_at=now,
+            )
+        )
+    application.add_event(
+        "created",
+        platform=platform.client_id,
+        attachments=len(files),
+        email_vouched_by_partner=vouched,
+    )
+    db.session.add(application)
+    db.session.commit()  # stored for good before anything is enqueued
+    log.info(
+        "application stored",
+        extra={
+            "application": application.public_id,
+            "siret": company.siret,
+            "status": application.status,
+        },
+    )
+    if needs_confirmation:
+        request_confirmation(application)
+    else:
+        deliver(application)
+    return application
+
+
+def confirm_email(application: Application) -> bool:
+    """Mark the candidate's email confirmed and deliver; False when it already was."""
+    if application.status != "pending_confirmation":
+        return False
+    application.email_confirmed_at = dt.datetime.now(dt.UTC)
+    application.status = "submitted"
+    application.add_event("email_confirmed")
+    db.session.commit()
+    deliver(application)
+    return True
+
+
+def deliver(application: Application) -> None:
+    pipeline = _pipeline()
+    if pipeline is None or not hasattr(pipeline, "deliver_application"):
+        # Stored and "submitted": the mail sweeper picks it up once delivery exists.
+        log.warning(
+            "mail pipeline unavailable; application left for the sweeper",
+            extra={"application": application.public_id},
+        )
+        return
+    try:
+        pipeline.deliver_application(application.id)
+    except Exception:
+        # The application is stored and the candidate must hear so; the sweeper retries.
+        log.exception("delivery hand-over failed", extra={"application": application.public_id})
+
+
+def confirmation_url(application: Application) -> str:
+    token = issue_confirm_token(application.public_id)
+    path = url_for("embed.confirm_email", token=token)
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+
+
+def request_confirmation(application: Application) -> None:
+    """Ask the mail pipeline to send the confirmation link to the candidate."""
+    url = confirmation_url(application)
+    pipeline = _pipeline()
+    sender = getattr(pipeline, "send_email_confirmation", None) if pipeline else None
+    if sender is None:
+        log.warning(
+            "mail pipeline cannot send confirmation links yet",
+            extra={"application": application.public_id},
+        )
+        return
+    sender(application.id, url)

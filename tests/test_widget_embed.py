@@ -1,0 +1,156 @@
+"""`/widget.js`, the iframe route's framing rules and CSP, the catalogue, and `/demo`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import pytest
+
+from server.applications.i18n import CATALOGUE_DIR, catalogue
+from server.config import PROJECT_ROOT
+from server.extensions import db
+from server.models import Platform
+from tests.widget_support import PARTNER, make_platform
+
+WIDGET = PROJECT_ROOT / "widget"
+
+
+@pytest.fixture
+def platform(app):
+    with app.app_context():
+        platform, _ = make_platform(default_rome="D1102", default_place="57463")
+        return platform.client_id
+
+
+def frame(client, client_id: str, **params):
+    return client.get(f"/embed/{client_id}", query_string={"parent": PARTNER, **params})
+
+
+def config_of(response) -> dict:
+    raw = re.search(r'id="spontane-config">(.*?)</script>', response.get_data(as_text=True), re.S)
+    return json.loads(raw.group(1))
+
+
+def test_loader_is_small_plain_javascript(client):
+    response = client.get("/widget.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert "max-age=300" in response.headers["Cache-Control"]
+    source = response.data
+    assert len(gzip.compress(source, 9)) <= 3 * 1024
+    assert b"import " not in source and b"require(" not in source
+    # The parent only listens to its own iframe, from the origin it loaded it from.
+    assert b"event.source !== f.el.contentWindow || event.origin !== f.origin" in source
+
+
+def test_iframe_is_framable_only_by_the_calling_allowed_origin(client, platform):
+    response = frame(client, platform)
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    assert csp.endswith(f"frame-ancestors {PARTNER}")
+    assert "X-Frame-Options" not in response.headers
+    # Nothing from third parties: every fetch, script and style comes from our origin.
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp
+    assert "connect-src 'self'" in csp and "*" not in csp
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "Set-Cookie" not in response.headers  # works with third-party cookies blocked
+    html = response.get_data(as_text=True)
+    assert "<script>" not in html  # no inline script (only the JSON data block)
+    config = config_of(response)
+    assert config["parentOrigin"] == PARTNER
+    assert config["job"] == {"rome": "D1102", "label": "Boulangerie - viennoiserie"}
+    assert config["place"]["citycode"] == "57463" and config["place"]["name"] == "Metz"
+    assert config["lang"] == "fr" and config["applyEnabled"] is True
+
+
+@pytest.mark.parametrize(
+    ("client_id", "parent", "status"),
+    [
+        ("spc_unknown", PARTNER, 404),
+        (None, "https://evil.example", 403),
+        (None, "", 403),
+        (None, "https://partner.example.evil.example", 403),
+    ],
+)
+def test_refusals_get_a_page_that_cannot_be_framed(client, platform, client_id, parent, status):
+    response = client.get(f"/embed/{client_id or platform}", query_string={"parent": parent})
+    assert response.status_code == status
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    html = response.get_data(as_text=True)
+    assert "Recherche indisponible" in html and "spontane-config" not in html
+
+
+def test_disabled_platform_gets_nothing(app, client, platform):
+    with app.app_context():
+        db.session.query(Platform).update({"active": False})
+        db.session.commit()
+    assert frame(client, platform).status_code == 404
+
+
+def test_every_other_route_denies_framing(client):
+    for path in ("/healthz", "/widget.js", "/api/v1/autocomplete/jobs?q=boul"):
+        response = client.get(path)
+        assert response.headers["X-Frame-Options"] == "DENY", path
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
+
+
+def test_language_theme_and_values_from_the_page(client, platform):
+    response = frame(client, platform, lang="en", theme="dark", scheme="dark", rome="K2204")
+    html = response.get_data(as_text=True)
+    assert '<html lang="en" data-theme="dark" data-scheme="dark">' in html
+    assert "Find companies likely to hire you" in html
+    assert config_of(response)["job"]["rome"] == "K2204"
+    auto = frame(client, platform, theme="sparkly", lang="de", place="57000")
+    assert 'data-theme="auto" data-scheme="light"' in auto.get_data(as_text=True)
+    assert config_of(auto)["lang"] == "fr"
+    assert config_of(auto)["place"]["citycode"] == "57463"  # a postcode is accepted too
+
+
+def test_company_apply_info(app, client, platform):
+    from tests.widget_support import SIRET, SIRET_NO_EMAIL, make_companies
+
+    with app.app_context():
+        make_companies()
+    assert client.get(f"/embed/{platform}/companies/{SIRET}").json["can_apply"] is True
+    assert client.get(f"/embed/{platform}/companies/{SIRET_NO_EMAIL}").json["can_apply"] is False
+    assert client.get(f"/embed/{platform}/companies/00000000000000").status_code == 404
+
+
+def test_catalogues_cover_every_string_the_candidate_sees():
+    fr, en = catalogue("fr"), catalogue("en")
+    assert set(fr) == set(en)
+    for lang in (fr, en):
+        assert all(value.strip() for value in lang.values())
+    used = set()
+    for template in (WIDGET / "templates" / "widget").glob("*.html"):
+        used |= set(re.findall(r"\bt\.(\w+)", template.read_text()))
+    script = (WIDGET / "static" / "app.js").read_text()
+    used |= set(re.findall(r'\bt\("(\w+)"', script))
+    used |= {f"trend_{x}" for x in ("up", "flat", "down")}
+    missing = used - set(fr)
+    assert not missing, missing
+    # Placeholders are the same in both languages.
+    for key in fr:
+        assert set(re.findall(r"\{\w+\}", fr[key])) == set(re.findall(r"\{\w+\}", en[key])), key
+    assert sorted(p.name for p in CATALOGUE_DIR.glob("*.json")) == ["en.json", "fr.json"]
+
+
+def test_demo_page_embeds_from_the_other_origin(app, client, runner):
+    localhost = {"base_url": "http://localhost:5000"}
+    missing = client.get("/demo", **localhost)
+    assert "flask platforms ensure-demo" in missing.get_data(as_text=True)
+    assert runner.invoke(args=["platforms", "ensure-demo"]).exit_code == 0
+    page = client.get("/demo", **localhost).get_data(as_text=True)
+    assert 'src="http://127.0.0.1:5000/widget.js"' in page
+    assert "data-prefill=" in page
+    redirect = client.get("/demo", base_url="http://127.0.0.1:5000")
+    assert redirect.status_code == 302
+    assert redirect.headers["Location"] == "http://localhost:5000/demo"
+    assert client.get("/demo", base_url="http://spontane.example").status_code == 404
+    app.config["ENV"] = "production"
+    assert client.get("/demo", **localhost).status_code == 404
