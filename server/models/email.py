@@ -1,0 +1,87 @@
+"""Outgoing emails: one row per email, with its delivery state, and the embedded outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+
+# queued: stored, waiting for (or in) the queue; sending: handed to the provider, outcome
+# unknown until it answers; sent: the provider accepted it; failed: given up.
+STATES = ("queued", "sending", "sent", "failed")
+KINDS = (
+    "application_recruiter",
+    "application_copy",
+    "answer_interview",
+    "answer_information",
+    "answer_rejection",
+    "answer_hired",
+    "recruiter_bounced",
+    "attachments_forward",
+    "email_confirmation",
+)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Email(db.Model):
+    __tablename__ = "email"
+    __table_args__ = (Index("ix_email_state_created", "state", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Sent to the provider as its CustomID: unique across databases, so a lookup by it
+    # never matches a message another deployment sent through the same account.
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    kind: Mapped[str] = mapped_column(String(30))
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("application.id", ondelete="SET NULL"), index=True
+    )
+    lang: Mapped[str] = mapped_column(String(2), default="fr")
+    from_address: Mapped[str] = mapped_column(String(320))
+    to_address: Mapped[str] = mapped_column(String(320), index=True)
+    reply_to: Mapped[str | None] = mapped_column(String(320))
+    # The person the email is sent on behalf of: the per-sender rate limit applies to it.
+    limit_sender: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(500))
+    html: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    # Attachment ids of the application to join (read at send time, never copied).
+    attachment_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    template_variables: Mapped[dict | None] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    provider: Mapped[str | None] = mapped_column(String(20))
+    provider_message_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_traceback: Mapped[str | None] = mapped_column(Text)
+    last_event: Mapped[str | None] = mapped_column(String(20))  # from the provider's webhook
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # The one RQ job allowed to send this email: any other job finding it stops (see
+    # server.mail.sender), so a re-enqueue by the sweeper can never send it twice.
+    job_id: Mapped[str | None] = mapped_column(String(80))
+    enqueued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    not_before: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sending_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxMessage(db.Model):
+    """What the `outbox` provider "sent": kept in the database, shown at /outbox."""
+
+    __tablename__ = "outbox_message"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    custom_id: Mapped[str] = mapped_column(String(36), unique=True)
+    from_address: Mapped[str] = mapped_column(String(320))
+    to_address: Mapped[str] = mapped_column(String(320), index=True)
+    reply_to: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(500))
+    html: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[dict]] = mapped_column(JSON, default=list)  # name, type, size
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)

@@ -1,0 +1,53 @@
+"""`/outbox`: the emails the `outbox` provider "sent", in the browser (embedded mode only).
+
+Registered only when MAIL_PROVIDER is `outbox` and the service is not in production. The
+HTML of each email is served with a sandboxing CSP (no scripts), and its links point at
+PUBLIC_URL, so quick-answer links work from here as from a mailbox.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, render_template
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import OutboxMessage
+from server.security import allow_framing
+
+bp = Blueprint("outbox", __name__, url_prefix="/outbox", template_folder="templates")
+
+
+def enabled(app: Flask) -> bool:
+    return app.config["MAIL_PROVIDER"] == "outbox" and app.config["ENV"] != "production"
+
+
+@bp.get("/")
+def index():
+    messages = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
+    ).all()
+    return render_template("outbox/index.html", messages=messages)
+
+
+@bp.get("/<int:message_id>")
+def show(message_id: int):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    return render_template("outbox/show.html", message=message)
+
+
+@bp.get("/<int:message_id>/html")
+def html(message_id: int):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    allow_framing(["'self'"])  # shown in an iframe on /outbox/<id>
+    headers = {
+        "Content-Type": "text/html; charset=utf-8",
+        # The email body is shown as a mailbox would: no scripts, links open normally.
+        "Content-Security-Policy": "sandbox allow-popups allow-top-navigation-by-user-activation"
+        " allow-popups-to-escape-sandbox; script-src 'none'",
+    }
+    return message.html, 200, headers
+
+
+def register(app: Flask) -> None:
+    if enabled(app):
+        app.register_blueprint(bp)
