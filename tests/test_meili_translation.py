@@ -149,6 +149,7 @@ class FakeMeili(BaseHTTPRequestHandler):
     tasks: dict = {}
     fail_batches: set = set()
     batches = 0
+    opted_out: list = []  # what the company_opt_out table holds, for the rebuild
 
     def log_message(self, *args):  # keep test output quiet
         pass
@@ -223,6 +224,10 @@ class FakeMeili(BaseHTTPRequestHandler):
         if path == ["indexes"]:
             self.indexes[body["uid"]] = []
             return self._task("indexCreation", body["uid"])
+        if path[0] == "indexes" and path[2:] == ["documents", "delete"]:
+            gone = set(json.loads(body["filter"].removeprefix("siret IN ")))
+            self.indexes[path[1]] = [d for d in self.indexes[path[1]] if d["siret"] not in gone]
+            return self._task("documentDeletion", path[1])
         if path[0] == "indexes" and path[2] == "documents":
             type(self).batches += 1
             ok = self.batches not in self.fail_batches
@@ -252,12 +257,13 @@ class FakeMeili(BaseHTTPRequestHandler):
 @pytest.fixture
 def fake_meili(monkeypatch):
     FakeMeili.calls, FakeMeili.indexes, FakeMeili.tasks = [], {}, {}
-    FakeMeili.fail_batches, FakeMeili.batches = set(), 0
+    FakeMeili.fail_batches, FakeMeili.batches, FakeMeili.opted_out = set(), 0, []
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeMeili)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     monkeypatch.setattr(meili, "BATCH_SIZE", 10)
     monkeypatch.setattr(meili, "read_index_data", lambda progress=False: _data(25))
+    monkeypatch.setattr(meili, "opted_out_sirets", lambda: FakeMeili.opted_out)
     yield MeiliEngine(meilisearch.Client(f"http://127.0.0.1:{server.server_port}"), "companies")
     server.shutdown()
 
@@ -283,3 +289,31 @@ def test_a_failed_batch_is_reported_and_the_live_index_kept(fake_meili):
     assert not any(p == "swap-indexes" for _, p, _ in FakeMeili.calls[-6:])
     assert len(FakeMeili.indexes["companies"]) == 25  # the previous build still answers
     assert stats.version not in FakeMeili.indexes  # the partial build was dropped
+
+
+def test_an_opt_out_deletes_the_company_documents_at_once(fake_meili):
+    fake_meili.reindex()
+    fake_meili.remove_company("22222222222222")
+    assert FakeMeili.calls[-1] == (
+        "POST",
+        "indexes/companies/documents/delete",
+        {"filter": 'siret IN ["22222222222222"]'},
+    )
+    assert {d["siret"] for d in FakeMeili.indexes["companies"]} == {"11111111111111"}
+
+
+def test_a_rebuild_drops_opt_outs_recorded_while_it_read_the_data(fake_meili):
+    # read_index_data is faked, so its rows still hold the company: as if the opt-out was
+    # recorded after they were read. The fresh index must lose it before the swap.
+    FakeMeili.opted_out = [22222222222222]
+    stats = fake_meili.reindex()
+    swap = FakeMeili.calls.index(
+        ("POST", "swap-indexes", [{"indexes": ["companies", stats.version]}])
+    )
+    delete = (
+        "POST",
+        f"indexes/{stats.version}/documents/delete",
+        {"filter": 'siret IN ["22222222222222"]'},
+    )
+    assert FakeMeili.calls.index(delete) < swap
+    assert {d["siret"] for d in FakeMeili.indexes["companies"]} == {"11111111111111"}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from server.search import embedded, get_engine
+from server.search.build import without_companies
 from server.search.embedded import EmbeddedEngine
 from server.search.engine import SearchQuery
 from tests.conftest import METZ_FILE
@@ -88,3 +90,28 @@ def test_page_size_bounds(metz_app, page_size):
         get_engine().reindex()
         query = SearchQuery(romes=("D1102",), latitude=49.1, longitude=6.17, page_size=page_size)
         assert len(get_engine().search(query).hits) == page_size
+
+
+def test_without_companies_drops_their_rows_and_moves_the_rome_offsets():
+    rng = np.random.default_rng(7)
+    job_company = rng.integers(0, 5, size=40).astype(np.int32)
+    arrays = {
+        "siret": np.array([10, 20, 30, 40, 50], dtype=np.int64),
+        "company_lat": np.linspace(48, 49, 5),
+        "job_company": job_company,
+        "job_score": np.arange(40, dtype=np.float32),
+        "rome_offsets": np.array([0, 7, 7, 25, 40]),
+    }
+    kept = without_companies(arrays, [20, 50, 99])  # 99 is not in the index
+    offsets = kept["rome_offsets"]
+    for group in range(4):
+        old = slice(arrays["rome_offsets"][group], arrays["rome_offsets"][group + 1])
+        expected = [
+            s
+            for c, s in zip(job_company[old], arrays["job_score"][old], strict=True)
+            if c not in (1, 4)
+        ]
+        assert list(kept["job_score"][offsets[group] : offsets[group + 1]]) == expected
+    assert not np.isin(kept["job_company"], [1, 4]).any()
+    assert kept["siret"] is arrays["siret"] and offsets[-1] == len(kept["job_company"])
+    assert without_companies(arrays, [99]) is None

@@ -4,6 +4,8 @@ it back (issue: recruiter opt-out)."""
 import pytest
 
 from server.mail.answering import opt_out, restore
+from server.search import embedded, get_engine
+from server.search.build import read_index_data
 from tests.search_support import scored_app
 
 
@@ -32,3 +34,24 @@ def test_opt_out_and_restore(app):
         assert restore(siret)
     assert siret in sirets(client, "D1106")
     assert client.get(f"/api/v1/companies/{siret}").status_code == 200
+
+
+def test_an_opt_out_edits_the_live_index_without_rebuilding_it(app, monkeypatch):
+    client = app.test_client()
+    siret = sirets(client, "D1106")[0]
+    with app.app_context():
+        before = get_engine().version()
+        stale = read_index_data()  # what a rebuild running meanwhile would have read
+
+        def no_rebuild(progress=False):
+            raise AssertionError("an opt-out must not rebuild the whole index")
+
+        monkeypatch.setattr(embedded, "read_index_data", no_rebuild)
+        assert opt_out(siret, "rh@example.com")
+        assert get_engine().version() != before
+    assert siret not in sirets(client, "D1106")
+    # That concurrent rebuild finishing now must not bring the company back.
+    monkeypatch.setattr(embedded, "read_index_data", lambda progress=False: stale)
+    with app.app_context():
+        get_engine().reindex()
+    assert siret not in sirets(client, "D1106")

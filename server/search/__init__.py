@@ -50,7 +50,13 @@ def register(app: Flask) -> None:
     """Refresh the index after every `flask data` import and scoring run."""
     if app.config["SEARCH_REINDEX_AFTER_IMPORT"]:
         app.extensions.setdefault("after_import", []).append(lambda: reindex(current_app))
-    # A recruiter's opt-out (or its restore by an admin) changes the listings at once.
-    app.extensions.setdefault("company_opt_out", []).append(
-        lambda _siret, _opted_out: reindex(current_app)
-    )
+    app.extensions.setdefault("company_opt_out", []).append(_opt_out_changed)
+
+
+def _opt_out_changed(siret: str, opted_out: bool) -> None:
+    """An opt-out drops the company from the live index at once; a restore rebuilds it."""
+    if opted_out:
+        get_engine().remove_company(siret)
+        log.info("company removed from search", extra={"siret": siret})
+    else:
+        reindex(current_app)

@@ -8,7 +8,7 @@ chunks because a million companies carry several million company × job scores.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,3 +168,34 @@ def read_index_data(progress: bool = False) -> IndexData:
         "rome_offsets": offsets,
     }
     return IndexData(arrays, naf_codes, departments, romes, time.perf_counter() - started)
+
+
+def opted_out_sirets() -> list[int]:
+    """Companies whose recruiter asked to leave the listings."""
+    return [int(siret) for rows in _rows("SELECT siret FROM company_opt_out") for (siret,) in rows]
+
+
+def without_companies(
+    arrays: dict[str, np.ndarray], sirets: Iterable[int]
+) -> dict[str, np.ndarray] | None:
+    """The same arrays with these companies' job rows dropped; None when none is listed.
+
+    Company rows stay (nothing points at them any more), so the ROME groups keep their
+    latitude order and only their offsets move.
+    """
+    wanted = np.asarray(sorted(set(sirets)), dtype=np.int64)
+    known = arrays["siret"]
+    positions = np.searchsorted(known, wanted)
+    inside = positions < len(known)
+    positions = positions[inside][known[positions[inside]] == wanted[inside]]
+    drop = np.isin(arrays["job_company"], positions)
+    if not drop.any():
+        return None
+    keep = ~drop
+    dropped_before = np.concatenate(([0], np.cumsum(drop)))
+    offsets = arrays["rome_offsets"]
+    return {
+        **{name: array for name, array in arrays.items() if not name.startswith("job_")},
+        **{name: array[keep] for name, array in arrays.items() if name.startswith("job_")},
+        "rome_offsets": (offsets - dropped_before[offsets]).astype(np.int64),
+    }

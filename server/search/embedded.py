@@ -17,7 +17,12 @@ from pathlib import Path
 import numpy as np
 from flask import Flask
 
-from server.search.build import FLAG_BITS, read_index_data
+from server.search.build import (
+    FLAG_BITS,
+    opted_out_sirets,
+    read_index_data,
+    without_companies,
+)
 from server.search.engine import (
     DISTANCE_BANDS,
     Facets,
@@ -241,10 +246,24 @@ class EmbeddedEngine(SearchEngine):
     def reindex(self, progress: bool = False) -> IndexStats:
         data = read_index_data(progress)
         meta = {"romes": data.romes, "naf_codes": data.naf_codes, "departments": data.departments}
-        version = self.snapshots.write(data.arrays, meta)
+        with self.snapshots.writing():
+            # An opt-out recorded while the data was being read must not come back.
+            arrays = without_companies(data.arrays, opted_out_sirets()) or data.arrays
+            version = self.snapshots.write(arrays, meta)
         self._checked = 0.0
         self.index()
-        return IndexStats(data.companies, data.documents, data.seconds, version)
+        return IndexStats(data.companies, len(arrays["job_company"]), data.seconds, version)
+
+    def remove_company(self, siret: str) -> None:
+        with self.snapshots.writing():
+            version = self.snapshots.current()
+            if version is None:
+                return
+            arrays, meta = self.snapshots.read(version)
+            kept = without_companies(arrays, [int(siret)])
+            if kept is not None:
+                self.snapshots.write(kept, meta)
+        self._checked = 0.0
 
 
 def _empty_facets() -> Facets:

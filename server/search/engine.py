@@ -103,5 +103,9 @@ class SearchEngine(ABC):
         """Rebuild the index from the database; searches keep working meanwhile."""
 
     @abstractmethod
+    def remove_company(self, siret: str) -> None:
+        """Drop a company from the live index at once (an opt-out), without a rebuild."""
+
+    @abstractmethod
     def version(self) -> str | None:
         """An id of the index generation answering now (None when no index is built)."""

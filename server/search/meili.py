@@ -18,7 +18,7 @@ from flask import Flask
 from meilisearch.errors import MeilisearchApiError
 
 from server.search import meili_query as mq
-from server.search.build import read_index_data
+from server.search.build import opted_out_sirets, read_index_data
 from server.search.engine import IndexStats, SearchEngine, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,9 @@ class MeiliEngine(SearchEngine):
             return IndexStats(
                 data.companies, data.documents, time.perf_counter() - started, version, failed
             )
+        # An opt-out recorded while the data was being read must not come back.
+        for sirets in batches(map(str, opted_out_sirets()), BATCH_SIZE):
+            self._wait(fresh.delete_documents(filter=mq.companies_filter(sirets)).task_uid)
         try:
             self.client.get_index(self.uid)
         except MeilisearchApiError:  # first build: nothing to swap with yet
@@ -135,3 +138,10 @@ class MeiliEngine(SearchEngine):
         self._wait(self.client.delete_index(version).task_uid)  # now holds the old documents
         self._version = (0.0, None)
         return IndexStats(data.companies, data.documents, time.perf_counter() - started, version)
+
+    def remove_company(self, siret: str) -> None:
+        index = self.client.index(self.uid)
+        task = self._wait(index.delete_documents(filter=mq.companies_filter([siret])).task_uid)
+        if task.status != "succeeded":
+            raise RuntimeError(f"meilisearch could not remove {siret}: {task.error}")
+        self._version = (0.0, None)

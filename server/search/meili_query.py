@@ -16,7 +16,7 @@ from server.search.build import FLAG_BITS, IndexData
 from server.search.engine import DISTANCE_BANDS, FLAGS, Facets, Hit, SearchQuery
 
 SETTINGS: dict = {
-    "filterableAttributes": ["rome", "naf", "headcount", "flags", "department", "_geo"],
+    "filterableAttributes": ["siret", "rome", "naf", "headcount", "flags", "department", "_geo"],
     "sortableAttributes": ["score", "_geo"],
     # No text is searched: the asked sort decides the order.
     "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
@@ -59,6 +59,11 @@ def documents(data: IndexData) -> Iterator[dict]:
 
 def _in(attribute: str, values: tuple[str, ...]) -> str:
     return f"{attribute} IN [{', '.join(json.dumps(v) for v in values)}]"
+
+
+def companies_filter(sirets: list[str]) -> str:
+    """Every document of these companies (opt-outs are deleted by filter)."""
+    return _in("siret", tuple(str(s).zfill(14) for s in sirets))
 
 
 def filters(query: SearchQuery, without: str = "", radius_km: float | None = None) -> list[str]:

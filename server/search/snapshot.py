@@ -8,11 +8,14 @@ reader that still maps a removed older version keeps its pages until it moves on
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +41,14 @@ class Snapshots:
         except FileNotFoundError:
             return None
         return stat.st_mtime_ns, stat.st_ino
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One writer at a time across processes, so a read-modify-write loses nothing."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / "write.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def write(self, arrays: dict[str, np.ndarray], meta: dict) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
