@@ -100,8 +100,11 @@ def browser():
 def context(browser):
     context = browser.new_context(viewport={"width": 1000, "height": 1400}, locale="fr-FR")
     context.set_default_timeout(TIMEOUT)
+    errors = []  # uncaught exceptions in the partner page or the widget's iframe
+    context.on("page", lambda page: page.on("pageerror", lambda error: errors.append(error)))
     yield context
     context.close()
+    assert not errors, [str(e) for e in errors]
 
 
 def shot(page, name: str) -> None:
@@ -477,3 +480,64 @@ def test_axe_finds_no_serious_violation(live, browser, scheme):
     assert found == {"search": [], "results": [], "company": [], "form": []}, json.dumps(
         found, indent=1
     )
+
+
+def test_offers_tab_finds_offers_near_the_chosen_place(live, context):
+    import datetime as dt
+
+    from server.offers.index import get_index
+    from server.offers.ingest import ingest
+    from server.offers.sources import SourceOffer
+
+    now = dt.datetime.now(dt.UTC)
+    offers = [
+        SourceOffer(
+            "france_travail",
+            "browser-1",
+            "Boulanger tourier",
+            description="Fabrication du pain et des viennoiseries",
+            company_name="Fournil de Metz",
+            commune_code="57463",
+            contract_type="permanent",
+            salary_min=22000.0,
+            salary_max=25000.0,
+            url="https://offres.example.org/browser-1",
+            published_at=now,
+        ),
+        SourceOffer(
+            "france_travail",
+            "browser-2",
+            "Boulanger de nuit",
+            company_name="Pains de Brest",
+            commune_code="29019",  # Brest: far outside the 10 km around Metz
+            url="https://offres.example.org/browser-2",
+            published_at=now,
+        ),
+    ]
+    with live.app.app_context():
+        ingest("france_travail", offers, ttl_days=14)
+        db.session.commit()
+        get_index().rebuild()
+        db.session.remove()
+    page = context.new_page()
+    page.goto(f"{live.partner}/demo")
+    frame, _ = widget_frame(page)
+    sync_api.expect(frame.locator("#results .card").first).to_be_visible()
+    view_click(frame.get_by_role("tab", name="Offres d'emploi"))
+    sync_api.expect(frame.locator("#view-offers")).to_be_visible()
+    sync_api.expect(frame.locator("#view-search")).to_be_hidden()
+    sync_api.expect(frame.locator("#offers-where")).to_contain_text("Metz")
+    frame.locator("#offers-q").fill("boulanger")
+    frame.get_by_role("button", name="Rechercher des offres").click()
+    cards = frame.locator("#offers .card")
+    sync_api.expect(cards).to_have_count(1)
+    sync_api.expect(cards.first).to_contain_text("Fournil de Metz")
+    link = cards.first.get_by_role("link")
+    assert link.get_attribute("href") == "https://offres.example.org/browser-1"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    # Arrow keys move between the tabs, as the ARIA tabs pattern says.
+    frame.get_by_role("tab", name="Offres d'emploi").focus()
+    page.keyboard.press("ArrowLeft")
+    sync_api.expect(frame.get_by_role("tab", name="Entreprises")).to_be_focused()
+    sync_api.expect(frame.locator("#view-search")).to_be_visible()
+    sync_api.expect(frame.locator("#view-offers")).to_be_hidden()

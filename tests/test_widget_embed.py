@@ -129,8 +129,8 @@ def test_catalogues_cover_every_string_the_candidate_sees():
     used = set()
     for template in (WIDGET / "templates" / "widget").glob("*.html"):
         used |= set(re.findall(r"\bt\.(\w+)", template.read_text()))
-    script = (WIDGET / "static" / "app.js").read_text()
-    used |= set(re.findall(r'\bt\("(\w+)"', script))
+    for script in (WIDGET / "static").glob("*.js"):
+        used |= set(re.findall(r'\bt\("(\w+)"', script.read_text()))
     used |= {f"trend_{x}" for x in ("up", "flat", "down")}
     missing = used - set(fr)
     assert not missing, missing
@@ -154,3 +154,10 @@ def test_demo_page_embeds_from_the_other_origin(app, client, runner):
     assert client.get("/demo", base_url="http://spontane.example").status_code == 404
     app.config["ENV"] = "production"
     assert client.get("/demo", **localhost).status_code == 404
+
+
+def test_the_iframe_loads_every_widget_script_in_order(client, platform):
+    page = frame(client, platform).get_data(as_text=True)
+    loaded = re.findall(r'<script src="/embed/static/(\w+)\.js\?v=\d+" defer>', page)
+    assert sorted(loaded) == sorted(path.stem for path in (WIDGET / "static").glob("*.js"))
+    assert loaded[0] == "core" and loaded[-1] == "app"  # shared parts first, start last

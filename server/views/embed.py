@@ -45,6 +45,8 @@ from server.models.platform import DEMO_NAME, THEMES, normalize_origin, swap_loo
 from server.security import IFRAME_CSP, PAGE_CSP, allow_framing
 
 WIDGET_DIR = PROJECT_ROOT / "widget"
+# The iframe app's scripts, in the order they must run (each builds on the ones before).
+SCRIPTS = ("core", "combobox", "company", "search", "candidate", "apply", "offers", "app")
 bp = Blueprint(
     "embed",
     __name__,
@@ -164,7 +166,7 @@ def iframe(client_id: str):
         scheme=scheme,
         config=config,
         css=asset_url("widget.css"),
-        js=asset_url("app.js"),
+        scripts=[asset_url(f"{name}.js") for name in SCRIPTS],
     )
     headers = {
         "Content-Security-Policy": IFRAME_CSP,
