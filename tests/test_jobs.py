@@ -26,3 +26,21 @@ def test_job_runs_in_app_context(app, worker):
         assert redis_store.connection().get("probe").decode() == app.instance_path
         queued.refresh()
         assert queued.get_status() == "finished"
+
+
+@job("mail")
+def record_what_the_fork_inherited(key: str) -> None:
+    from server.extensions import redis_store
+
+    built = [name for name in ("mail_provider", "mail_limiter") if name in current_app.extensions]
+    redis_store.connection().set(key, ",".join(built))
+
+
+def test_flask_worker_builds_the_mail_provider_and_limiter_before_forking(app, runner):
+    with app.app_context():  # as `flask worker` runs: inside the app's context
+        record_what_the_fork_inherited.enqueue("inherited")
+        result = runner.invoke(args=["worker", "--burst", "--queue", "mail"])
+        assert result.exit_code == 0, result.output
+        from server.extensions import redis_store
+
+        assert redis_store.connection().get("inherited") == b"mail_provider,mail_limiter"

@@ -19,10 +19,11 @@ from server.jobs import QUEUES
 @click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
 def worker_cmd(queues: tuple[str, ...], burst: bool) -> None:
     """Run a worker for the mail, webhooks and maintenance queues, with the scheduler."""
-    from server.jobs.worker import make_worker
+    from server.jobs.worker import make_worker, warm_up
 
     app = current_app._get_current_object()
     worker = make_worker(app, queues or QUEUES)
+    warm_up(app)
     if "maintenance" in (queues or QUEUES):
         _register_schedules()
     click.echo(f"worker serving {', '.join(q.name for q in worker.queues)}")
