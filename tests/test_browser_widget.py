@@ -476,9 +476,13 @@ def test_axe_finds_no_serious_violation(live, browser, scheme):
     view_click(frame.locator("#company-apply"))
     frame.get_by_role("button", name="Envoyer ma candidature").last.click()  # shows errors
     found["form"] = serious(frame)
+    view_click(frame.get_by_role("tab", name="Offres d'emploi"))
+    frame.get_by_role("button", name="Rechercher des offres").click()  # the chosen job
+    sync_api.expect(frame.locator("#offers-status")).not_to_be_empty()
+    found["offers"] = serious(frame)
     context.close()
-    assert found == {"search": [], "results": [], "company": [], "form": []}, json.dumps(
-        found, indent=1
+    assert found == {"search": [], "results": [], "company": [], "form": [], "offers": []}, (
+        json.dumps(found, indent=1)
     )
 
 
@@ -531,7 +535,9 @@ def test_offers_tab_finds_offers_near_the_chosen_place(live, context):
     frame.get_by_role("button", name="Rechercher des offres").click()
     cards = frame.locator("#offers .card")
     sync_api.expect(cards).to_have_count(1)
-    sync_api.expect(cards.first).to_contain_text("Fournil de Metz")
+    sync_api.expect(cards.first).to_contain_text("Fournil de Metz · Metz · CDI")
+    sync_api.expect(frame.locator("#offers-status")).to_have_text("1 offre d'emploi trouvée")
+    shot(page, "offers")
     link = cards.first.get_by_role("link")
     assert link.get_attribute("href") == "https://offres.example.org/browser-1"
     assert link.get_attribute("rel") == "noopener noreferrer"

@@ -42,6 +42,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.models import Application, Commune, CommunePostcode, Company, Platform, Rome
 from server.models.platform import DEMO_NAME, THEMES, normalize_origin, swap_loopback
+from server.search.text import commune_display_name
 from server.security import IFRAME_CSP, PAGE_CSP, allow_framing
 
 WIDGET_DIR = PROJECT_ROOT / "widget"
@@ -103,10 +104,9 @@ def _place(code: str | None) -> dict | None:
         .order_by(CommunePostcode.postcode)
         .limit(1)
     )
-    name = commune.name.title() if commune.name.isupper() else commune.name
     return {
         "citycode": commune.code,
-        "name": name,
+        "name": commune_display_name(commune.name),
         "zipcode": zipcode,
         "latitude": commune.latitude,
         "longitude": commune.longitude,

@@ -17,6 +17,7 @@ from server.offers.ingest import aware
 from server.offers.normalize import company_key
 from server.offers.places import distance_km
 from server.offers.recommender import DEFAULT_THRESHOLD, MAX_RESULTS
+from server.search.text import commune_display_name
 
 bp = Blueprint("offers", __name__, url_prefix="/api/v1/offers")
 
@@ -100,7 +101,9 @@ def serialize(offers: list[Offer]) -> list[dict]:
             "title": o.title,
             "company": {"name": o.company_name, "siret": o.siret},
             "citycode": o.commune_code,
-            "city": names.get(o.commune_code),
+            "city": commune_display_name(names[o.commune_code])
+            if o.commune_code in names
+            else None,
             "place": o.place,
             "latitude": o.latitude,
             "longitude": o.longitude,

@@ -46,7 +46,7 @@
   const offerCard = (o) => {
     const meta = [o.company && o.company.name, o.city || o.place,
       o.contract_type ? t(`contract_${o.contract_type}`) : null, salary(o.salary),
-      o.distance_km != null ? t("away", { km: fmt(Math.round(o.distance_km)) }) : null].filter(Boolean).join(" · ");
+      o.distance_km != null ? t("away", { km: fmt(Math.round(o.distance_km * 10) / 10) }) : null].filter(Boolean).join(" · ");
     const when = o.published_at ? t("offer_published", { date: new Date(o.published_at).toLocaleDateString(config.lang) }) : null;
     const safeUrl = /^https?:\/\//.test(o.url || "") ? o.url : null;
     return el("li", { class: "card" }, el("article", {},
@@ -73,7 +73,8 @@
       const data = await api("offers/search", params);
       const items = data.items || [];
       $("offers").replaceChildren(...items.map(offerCard));
-      status.textContent = items.length ? t("offers_count", { count: fmt(items.length) }) : t("offers_none");
+      status.textContent = items.length === 1 ? t("offers_count_one")
+        : items.length ? t("offers_count", { count: fmt(items.length) }) : t("offers_none");
     } catch (err) {
       status.textContent = "";
       $("offers-error").textContent = err.message;
