@@ -3,9 +3,11 @@ it back (issue: recruiter opt-out)."""
 
 import pytest
 
+from server.extensions import db
 from server.mail.answering import opt_out, restore
 from server.search import embedded, get_engine
 from server.search.build import read_index_data
+from server.search.engine import SearchQuery
 from tests.search_support import scored_app
 
 
@@ -21,7 +23,7 @@ def sirets(client, rome: str) -> list[str]:
     return [item["siret"] for item in body["items"]]
 
 
-def test_opt_out_and_restore(app):
+def test_opt_out_and_restore(app, worker):
     client = app.test_client()
     listed = sirets(client, "D1106")
     assert listed, "the fixture lists companies for D1106 in Metz"
@@ -32,6 +34,8 @@ def test_opt_out_and_restore(app):
     assert client.get(f"/api/v1/companies/{siret}").status_code == 404
     with app.app_context():
         assert restore(siret)
+    assert siret not in sirets(client, "D1106")  # until the worker rebuilds the index
+    assert worker("maintenance")
     assert siret in sirets(client, "D1106")
     assert client.get(f"/api/v1/companies/{siret}").status_code == 200
 
@@ -55,3 +59,31 @@ def test_an_opt_out_edits_the_live_index_without_rebuilding_it(app, monkeypatch)
     with app.app_context():
         get_engine().reindex()
     assert siret not in sirets(client, "D1106")
+
+
+def test_a_restore_while_redis_is_down_rebuilds_in_the_request(app):
+    from pathlib import Path
+
+    from server import create_app
+    from tests.conftest import make_config
+
+    client = app.test_client()
+    siret = sirets(client, "D1106")[0]
+    with app.app_context():
+        assert opt_out(siret, "rh@example.com")
+    # The same database and instance folder, but no Redis to give the rebuild to.
+    down = create_app(
+        make_config(
+            Path(app.instance_path).parent,
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            "redis://127.0.0.1:9/6",
+        )
+    )
+    with down.app_context():
+        assert restore(siret)
+        db.session.remove()
+        db.engine.dispose()
+    # Asked of the engine: `down` took over the process-wide rate limiter's storage.
+    with app.app_context():
+        query = SearchQuery(romes=("D1106",), latitude=49.1081, longitude=6.1955, page_size=100)
+        assert siret in [hit.siret for hit in get_engine().search(query).hits]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app
+from redis.exceptions import RedisError
 
 from server.search.engine import IndexStats, SearchEngine
 
@@ -54,9 +55,17 @@ def register(app: Flask) -> None:
 
 
 def _opt_out_changed(siret: str, opted_out: bool) -> None:
-    """An opt-out drops the company from the live index at once; a restore rebuilds it."""
+    """An opt-out drops the company from the live index at once; a restore needs a rebuild,
+    which takes longer than a web request may (about 30 s at 1,000,000 companies), so the
+    worker does it."""
     if opted_out:
         get_engine().remove_company(siret)
         log.info("company removed from search", extra={"siret": siret})
-    else:
+        return
+    from server.search.tasks import reindex_companies
+
+    try:
+        reindex_companies.enqueue()
+    except RedisError:
+        log.warning("redis unavailable: rebuilding the search index in this request")
         reindex(current_app)

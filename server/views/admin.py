@@ -216,5 +216,8 @@ def blacklist_remove():
 @bp.post("/optouts/<siret>/restore")
 def optout_restore(siret: str):
     if answering.restore(siret):
-        flash(f"Company {siret} restored: it receives applications and is listed again.")
+        flash(
+            f"Company {siret} restored: it receives applications again, and is listed again "
+            "once the worker has rebuilt the search index."
+        )
     return redirect(url_for("admin.blacklist"))
