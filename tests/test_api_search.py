@@ -171,6 +171,21 @@ def test_company_details(client, api_app):
     assert missing.status_code == 404 and missing.json["field"] == "siret"
 
 
+def test_contact_modes_are_said_in_the_asked_language(client):
+    french = search(client, page_size=50).json["items"]
+    english = search(client, page_size=50, lang="en").json["items"]
+    assert [i["siret"] for i in french] == [i["siret"] for i in english]
+    pairs = {(f["contact_mode"], e["contact_mode"]) for f, e in zip(french, english, strict=True)}
+    assert pairs and pairs <= {
+        ("Se présenter spontanément", "Go and introduce yourself in person"),
+        ("Envoyer un CV et une lettre de motivation", "Send a CV and a cover letter"),
+    }
+    siret = english[0]["siret"]
+    detail = client.get(f"/api/v1/companies/{siret}", query_string={"lang": "en"}).json
+    assert detail["contact_mode"] == english[0]["contact_mode"]
+    assert search(client, lang="de").json["field"] == "lang"
+
+
 def test_openapi_document(client):
     doc = client.get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.")
@@ -184,3 +199,20 @@ def test_openapi_document(client):
     assert "/autocomplete/places" in doc["paths"] and "Company" in doc["components"]["schemas"]
     company = doc["components"]["schemas"]["Company"]["properties"]
     assert company["explanation"] == {"$ref": "#/components/schemas/Explanation"}
+
+
+def test_contact_mode_falls_back_and_translates_only_known_modes():
+    from server.search.present import Labels
+
+    ref = Labels(
+        naf={},
+        headcount={},
+        rome={},
+        contact={("10", "D1102"): "Se présenter spontanément", ("47", "D1106"): "Téléphoner"},
+        contact_by_prefix={},
+        contact_by_rome={},
+    )
+    assert ref.contact_mode("1071C", "D1102", "en") == "Go and introduce yourself in person"
+    assert ref.contact_mode("4711D", "D1106", "en") == "Téléphoner"  # not in the table: as is
+    assert ref.contact_mode(None, None) == "Envoyer un CV et une lettre de motivation"
+    assert ref.contact_mode(None, None, "en") == "Send a CV and a cover letter"

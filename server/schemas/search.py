@@ -93,6 +93,7 @@ class CompanySearchArgs(PlaceArgs):
 
 class CompanyDetailArgs(PlaceArgs):
     rome = fields.Str(validate=validate.Regexp(ROME_RE, error="must be a ROME code like D1102"))
+    lang = fields.Str(load_default="fr", validate=validate.OneOf(("fr", "en")))
 
 
 class AutocompleteArgs(Schema):

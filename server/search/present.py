@@ -21,6 +21,11 @@ from server.search.engine import Hit
 from server.search.text import commune_display_name
 
 DEFAULT_CONTACT_MODE = "Envoyer un CV et une lettre de motivation"
+# The reference table's modes, in English for `lang=en`; any other mode is shown as stored.
+CONTACT_MODES_EN = {
+    "Envoyer un CV et une lettre de motivation": "Send a CV and a cover letter",
+    "Se présenter spontanément": "Go and introduce yourself in person",
+}
 CONTACT_SCOPES = ("email", "phone", "website")
 
 
@@ -56,16 +61,17 @@ class Labels:
             contact_by_rome={r: c.most_common(1)[0][0] for r, c in by_rome.items()},
         )
 
-    def contact_mode(self, naf: str | None, rome: str | None) -> str:
+    def contact_mode(self, naf: str | None, rome: str | None, lang: str = "fr") -> str:
         """The editorial table's mode for (NAF division, ROME), else the most common mode
         of the division, then of the job, then La Bonne Boite's usual advice."""
         prefix = (naf or "")[:2]
-        return (
+        mode = (
             self.contact.get((prefix, rome or ""))
             or self.contact_by_prefix.get(prefix)
             or self.contact_by_rome.get(rome or "")
             or DEFAULT_CONTACT_MODE
         )
+        return CONTACT_MODES_EN.get(mode, mode) if lang == "en" else mode
 
 
 def labels(app: Flask | None = None) -> Labels:
@@ -95,7 +101,9 @@ def _address(company: Company, city: str) -> str:
     return ", ".join(p for p in (street, place) if p)
 
 
-def company_items(hits: Iterable[Hit], scopes: frozenset[str] = frozenset()) -> list[dict]:
+def company_items(
+    hits: Iterable[Hit], scopes: frozenset[str] = frozenset(), lang: str = "fr"
+) -> list[dict]:
     """One API item per hit, in the hits' order (hits of deleted companies are skipped)."""
     hits = list(hits)
     sirets = [h.siret for h in hits]
@@ -113,12 +121,19 @@ def company_items(hits: Iterable[Hit], scopes: frozenset[str] = frozenset()) -> 
         company = companies.get(hit.siret)
         if company is not None:
             city = commune_display_name(cities.get(company.commune_code, ""))
-            items.append(company_item(company, hit, ref, city, offers.get(hit.siret, 0), scopes))
+            open_offers = offers.get(hit.siret, 0)
+            items.append(company_item(company, hit, ref, city, open_offers, scopes, lang))
     return items
 
 
 def company_item(
-    company: Company, hit: Hit, ref: Labels, city: str, open_offers: int, scopes: frozenset[str]
+    company: Company,
+    hit: Hit,
+    ref: Labels,
+    city: str,
+    open_offers: int,
+    scopes: frozenset[str],
+    lang: str = "fr",
 ) -> dict:
     item = {
         "siret": company.siret,
@@ -135,7 +150,7 @@ def company_item(
         "distance_km": hit.distance_km,
         "score": hit.score,
         "stars": hit.stars,
-        "contact_mode": ref.contact_mode(company.naf_code, hit.rome),
+        "contact_mode": ref.contact_mode(company.naf_code, hit.rome, lang),
         "rome": hit.rome,
         "rome_label": ref.rome.get(hit.rome),
         "flags": [f for f in ("junior", "senior", "handicap") if getattr(company, f"flag_{f}")],

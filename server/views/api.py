@@ -99,7 +99,7 @@ def search_companies():
         "total": result.total,
         "page": query.page,
         "page_size": query.page_size,
-        "items": company_items(result.hits, scopes()),
+        "items": company_items(result.hits, scopes(), args["lang"]),
     }
     if result.facets is not None:
         body["facets"] = facets_body(result.facets)
@@ -144,7 +144,7 @@ def company_detail(siret: str, args: dict, granted: frozenset[str]) -> dict:
         stars=wanted.stars if wanted else company.stars,
         distance_km=distance,
     )
-    item = company_items([hit], granted)[0]
+    item = company_items([hit], granted, args.get("lang", "fr"))[0]
     rome_labels = labels().rome
     item["jobs"] = [
         {
