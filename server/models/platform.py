@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Boolean, DateTime, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
+from server.models.api_user import hash_key
 
 LANGS = ("fr", "en")
 THEMES = ("auto", "light", "dark")
@@ -54,10 +55,6 @@ def _derive_secret(salt: str) -> str:
     return "sps_" + digest.hexdigest()
 
 
-def _hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 class Platform(db.Model):
     __tablename__ = "platform"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,14 +93,14 @@ class Platform(db.Model):
         """Replace the secret; the previous one stops working at once."""
         salt = secrets.token_hex(16)
         secret = _derive_secret(salt)
-        self.secret_hash = f"{salt}${_hash_secret(secret)}"
+        self.secret_hash = f"{salt}${hash_key(secret)}"
         return secret
 
     def signing_key(self) -> bytes:
         """The secret, for HMACs shared with the partner (prefill, webhooks)."""
         salt, _, expected = self.secret_hash.partition("$")
         secret = _derive_secret(salt)
-        if not hmac.compare_digest(_hash_secret(secret), expected):
+        if not hmac.compare_digest(hash_key(secret), expected):
             raise RuntimeError(
                 f"platform {self.client_id}: the server's SECRET_KEY changed since its secret "
                 "was issued; run `flask platforms rotate-secret`"
