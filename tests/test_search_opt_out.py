@@ -87,3 +87,18 @@ def test_a_restore_while_redis_is_down_rebuilds_in_the_request(app):
     with app.app_context():
         query = SearchQuery(romes=("D1106",), latitude=49.1081, longitude=6.1955, page_size=100)
         assert siret in [hit.siret for hit in get_engine().search(query).hits]
+
+
+def test_an_engine_that_cannot_edit_its_index_gets_rebuilt(app, worker, monkeypatch):
+    client = app.test_client()
+    siret = sirets(client, "D1106")[0]
+
+    def unreachable(siret):
+        raise ConnectionError("search engine unreachable")
+
+    with app.app_context():
+        monkeypatch.setattr(get_engine(), "remove_company", unreachable)
+        assert opt_out(siret, "rh@example.com")  # recorded, and the recruiter gets no error
+    assert siret in sirets(client, "D1106")  # the index could not be edited…
+    assert worker("maintenance")  # the rebuild applies the recorded opt-out
+    assert siret not in sirets(client, "D1106")

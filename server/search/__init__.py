@@ -59,9 +59,13 @@ def _opt_out_changed(siret: str, opted_out: bool) -> None:
     which takes longer than a web request may (about 30 s at 1,000,000 companies), so the
     worker does it."""
     if opted_out:
-        get_engine().remove_company(siret)
-        log.info("company removed from search", extra={"siret": siret})
-        return
+        try:
+            get_engine().remove_company(siret)
+            log.info("company removed from search", extra={"siret": siret})
+            return
+        except Exception:
+            # The opt-out is recorded; a rebuild applies every recorded opt-out.
+            log.exception("could not edit the search index: rebuilding it", extra={"siret": siret})
     from server.search.tasks import reindex_companies
 
     try:
