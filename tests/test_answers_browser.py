@@ -16,6 +16,7 @@ from server.extensions import db
 from tests.test_browser_widget import (
     browser,
     context,
+    fill_application,
     first_reachable,
     live,
     recruiter_emails,
@@ -24,7 +25,6 @@ from tests.test_browser_widget import (
     view_click,
     widget_frame,
 )
-from tests.widget_support import pdf
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "context", "live"]  # fixtures used here
@@ -59,13 +59,9 @@ def test_apply_then_interview_information_and_rejection(live, context, tmp_path)
     sync_api.expect(frame.locator("#company-apply")).to_be_visible()
     view_click(frame.locator("#company-apply"))
     sync_api.expect(frame.locator("#first_name")).to_be_visible()
-    cv = tmp_path / "cv.pdf"
-    cv.write_bytes(pdf())
-    frame.locator("#first_name").fill("Léa")
-    frame.locator("#last_name").fill("Answers")
-    frame.locator("#email").fill("lea.answers@example.org")
-    frame.get_by_label("Message au recruteur").fill("Bonjour <b>!</b>")
-    frame.get_by_label("Votre CV").set_input_files(str(cv))
+    fill_application(
+        frame, tmp_path, "Léa", "Answers", "lea.answers@example.org", "Bonjour <b>!</b>"
+    )
     frame.get_by_label("J'accepte").check()
     view_click(frame.get_by_role("button", name="Envoyer ma candidature"))
     sync_api.expect(frame.locator("#success-heading")).to_have_text("Candidature envoyée")

@@ -165,6 +165,17 @@ def search(frame, job: str = "boulan", place: str = "metz") -> None:
     sync_api.expect(frame.locator("#results-status")).to_contain_text("trouvée")
 
 
+def fill_application(frame, tmp_path, first: str, last: str, email: str, message: str) -> None:
+    """Fill the apply form with a PDF CV, consent left unticked."""
+    cv = tmp_path / "cv.pdf"
+    cv.write_bytes(pdf())
+    frame.locator("#first_name").fill(first)
+    frame.locator("#last_name").fill(last)
+    frame.locator("#email").fill(email)
+    frame.get_by_label("Message au recruteur").fill(message)
+    frame.get_by_label("Votre CV").set_input_files(str(cv))
+
+
 def test_embed_search_open_company_apply_and_apply_again_in_one_click(live, context, tmp_path):
     requests: list[str] = []
     errors: list[str] = []
@@ -209,13 +220,8 @@ def test_embed_search_open_company_apply_and_apply_again_in_one_click(live, cont
     sync_api.expect(frame.locator("#company-apply")).to_be_visible()
     shot(page, "company")
     view_click(frame.locator("#company-apply"))
-    cv = tmp_path / "cv.pdf"
-    cv.write_bytes(pdf())
-    frame.locator("#first_name").fill("Camille")
-    frame.locator("#last_name").fill("Martin")
-    frame.locator("#email").fill("camille.browser@example.org")
-    frame.get_by_label("Message au recruteur").fill("Bonjour, je suis boulangère.")
-    frame.get_by_label("Votre CV").set_input_files(str(cv))
+    email = "camille.browser@example.org"
+    fill_application(frame, tmp_path, "Camille", "Martin", email, "Bonjour, je suis boulangère.")
     shot(page, "form")
     frame.get_by_role("button", name="Envoyer ma candidature").click()
     sync_api.expect(frame.locator("#consent-error")).to_contain_text("accord")  # consent first
