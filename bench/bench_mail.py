@@ -66,12 +66,13 @@ def make_app(instance: Path, port: int, limits: str):
 
 
 def prepare(app, count: int, one_recruiter: bool) -> None:
+    from server.delivery.pipeline import deliver_application
     from server.extensions import db
-    from server.mail.pipeline import deliver_application
-    from server.models import Application, Company, Platform
+    from server.models import Application, Company
+    from server.platforms.registry import create_platform
 
     with app.app_context():
-        platform, _ = Platform.create(f"bench-{time.time_ns()}", ["https://bench.example"])
+        platform, _ = create_platform(f"bench-{time.time_ns()}", ["https://bench.example"])
         db.session.flush()
         for i in range(count):
             siret = "10000000000000" if one_recruiter else f"{20000000000000 + i}"

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from server.scoring.features import Companies, division_codes  # noqa: E402
-from server.scoring.jobs import Affinities, job_scores  # noqa: E402
+from server.scoring.job_scores import Affinities, job_scores  # noqa: E402
 from server.scoring.pipeline import run  # noqa: E402
 from server.scoring.synthetic import monthly_counts, season_index, sector_weights  # noqa: E402
 

@@ -7,7 +7,34 @@ from pathlib import Path
 
 from flask import Flask
 
+from server import cli, logs, security
+from server.admin.views import bp as admin_bp
+from server.answers.views import bp as answers_bp
+from server.api.lbb import bp as lbb_bp
+from server.api.views import bp as api_bp
+from server.applications.views import bp as applications_bp
 from server.config import Config, load_secret_key
+from server.delivery import outbox_viewer
+from server.delivery.mailjet_webhook import bp as mailjet_bp
+from server.errors import register_error_handlers
+from server.extensions import db, limiter, migrate, redis_store
+from server.health import bp as health_bp
+from server.offers.views import bp as offers_bp
+from server.search import maintenance as search_maintenance
+from server.widget.views import bp as widget_bp
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+BLUEPRINTS = (
+    health_bp,
+    offers_bp,
+    widget_bp,
+    applications_bp,
+    api_bp,
+    lbb_bp,
+    answers_bp,
+    mailjet_bp,
+    admin_bp,
+)
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -22,29 +49,17 @@ def create_app(config: Config | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = load_secret_key(instance)
 
-    from server import cli, logs, search, security
-    from server.errors import register_error_handlers
-    from server.extensions import db, limiter, migrate, redis_store
-    from server.views import admin, answers, api, api_lbb, embed, health, outbox, webhooks
-    from server.views import offers as offer_views
-
     logs.configure(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     redis_store.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_store.limiter_uri(app))
     limiter.init_app(app)
     register_error_handlers(app)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(offer_views.bp)
-    app.register_blueprint(embed.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(api_lbb.bp)
-    app.register_blueprint(answers.bp)
-    app.register_blueprint(webhooks.bp)
-    app.register_blueprint(admin.bp)
-    outbox.register(app)
-    search.register(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    outbox_viewer.register(app)
+    search_maintenance.register(app)
     security.init_app(app)
     cli.register(app)
     logging.getLogger(__name__).debug("app created", extra={"instance": str(instance)})

@@ -1,36 +1,40 @@
-"""Flask CLI groups; each concern keeps its commands in its own package."""
+"""Flask CLI: each concern keeps its commands in its own package's `cli.py`, as one group."""
 
 from __future__ import annotations
 
 from flask import Flask
 
+from server.answers.cli import cli as answers_cli
+from server.auth.cli import admin_cli, api_users_cli
+from server.data.cli import cli as data_cli
+from server.delivery.cli import attachments_cli, mail_cli
+from server.offers.cli import cli as offers_cli
+from server.platforms.cli import cli as platforms_cli
+from server.processes.cli import commands as process_commands
+from server.retention.cli import cli as retention_cli
+from server.scoring.cli import cli as scores_cli
+from server.scoring.cli import generate_hires_cmd
+from server.search.cli import cli as search_cli
+
+GROUPS = (
+    api_users_cli,
+    admin_cli,
+    data_cli,
+    scores_cli,
+    search_cli,
+    platforms_cli,
+    offers_cli,
+    mail_cli,
+    answers_cli,
+    attachments_cli,
+    retention_cli,
+)
+
 
 def register(app: Flask) -> None:
-    from server.api_users_cli import api_users_cli
-    from server.data.cli import data_cli
-    from server.jobs.cli import worker_cmd
-    from server.mail.cli import admin_cli, answers_cli, attachments_cli, mail_cli
-    from server.offers.cli import offers_cli
-    from server.platforms_cli import platforms_cli
-    from server.scoring.cli import generate_hires_cmd, scores_cli
-    from server.search.cli import search_cli
-    from server.serve_cli import serve_cmd
-
-    # The synthetic history generator lives with the model it feeds (server/scoring).
-    data_cli.add_command(generate_hires_cmd)
-    commands = (
-        api_users_cli,
-        data_cli,
-        scores_cli,
-        search_cli,
-        platforms_cli,
-        offers_cli,
-        mail_cli,
-        answers_cli,
-        attachments_cli,
-        admin_cli,
-        worker_cmd,
-        serve_cmd,
-    )
-    for command in commands:
+    # The synthetic history generator lives with the model it feeds (server/scoring) but
+    # reads as an import step, beside the real importers.
+    if "generate-hires" not in data_cli.commands:
+        data_cli.add_command(generate_hires_cmd)
+    for command in (*GROUPS, *process_commands):
         app.cli.add_command(command)

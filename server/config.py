@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlparse
 
+from croniter import croniter
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 SEARCH_BACKENDS = ("embedded", "meilisearch")
@@ -58,6 +60,12 @@ def _url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
     parsed = urlparse(raw)
     if parsed.scheme not in schemes:
         raise ConfigError(name, f"expected a URL starting with {' or '.join(schemes)}, got {raw!r}")
+    return raw
+
+
+def _cron(name: str, raw: str) -> str:
+    if not croniter.is_valid(raw):
+        raise ConfigError(name, f"expected a cron expression such as '0 5 * * *', got {raw!r}")
     return raw
 
 
@@ -116,7 +124,7 @@ class Config:
     OFFERS_DISTANCE_KM: int = 30
     OFFERS_MAX_PER_SOURCE: int = 1000
     OFFERS_TTL_DAYS: int = 14  # an offer no source lists any more is hidden after this
-    OFFERS_REFRESH_INTERVAL: int = 86400  # seconds between scheduled fetches of a source
+    OFFERS_REFRESH_CRON: str = "0 5 * * *"  # when each configured source is fetched
     OFFERS_HTTP_BACKOFF_MS: int = 1000  # first retry delay, doubled each retry
     # Search and public API (server/search, server/views/api.py).
     MEILI_INDEX: str = "companies"
@@ -198,6 +206,7 @@ SPECIAL_PARSERS = {
     "DATABASE_URL": lambda n, v: _url(n, v, DATABASE_SCHEMES),
     "REDIS_URL": lambda n, v: _url(n, v, REDIS_SCHEMES),
     "PUBLIC_URL": lambda n, v: _url(n, v, ("http", "https")).rstrip("/"),
+    "OFFERS_REFRESH_CRON": lambda n, v: _cron(n, v),
 }
 MINIMUMS = {
     "SMTP_PORT": 1,
@@ -208,7 +217,6 @@ MINIMUMS = {
     "PERSONAL_DATA_RETENTION_MONTHS": 1,
     "OFFERS_MAX_PER_SOURCE": 1,
     "OFFERS_TTL_DAYS": 1,
-    "OFFERS_REFRESH_INTERVAL": 60,
     "APPLY_CAP_PER_COMPANY_PER_DAY": 1,
     "APPLY_CAP_PER_CANDIDATE_PER_DAY": 1,
     "APPLY_FORM_TOKEN_MAX_AGE": 60,

@@ -1,6 +1,7 @@
 """Extensions, created unbound; `create_app` binds each one with `init_app`."""
 
 from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
@@ -15,12 +16,5 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 redis_store = RedisStore()
-
-
-def _rate_limit_key() -> str:
-    from server.api_auth import rate_limit_key  # imports models, which import this module
-
-    return rate_limit_key()
-
-
-limiter = Limiter(key_func=_rate_limit_key, strategy="moving-window", headers_enabled=True)
+# Per client IP unless a limit names its own key function (the API's: server.auth).
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window", headers_enabled=True)

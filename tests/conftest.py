@@ -208,7 +208,7 @@ def empty_database_url(databases) -> Iterator[str]:
 @pytest.fixture
 def worker(app):
     """Run queued jobs to completion with a burst RQ worker on the real Redis."""
-    from server.jobs.worker import make_worker
+    from server.processes.worker import make_worker
 
     def run(*queues: str) -> bool:
         w = make_worker(app, queues) if queues else make_worker(app)

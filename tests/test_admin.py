@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 from test_mail_support import make_application, make_platform, smtp_server
 
+from server.delivery.pipeline import deliver_application
 from server.extensions import db
-from server.mail.pipeline import deliver_application
 from server.models import (
     AdminUser,
     Answer,

@@ -7,10 +7,12 @@ import pytest
 from sqlalchemy import func, select
 from test_mail_support import make_application
 
+from server.answers.opt_out import restore
+from server.delivery.pipeline import deliver_application
 from server.extensions import db
-from server.mail.links import answer_url, make_token, optout_url
-from server.mail.pipeline import deliver_application
+from server.links import answer_url, make_token, optout_url
 from server.models import Answer, Application, CompanyOptOut, Email, OutboxMessage
+from server.signals import company_opt_out_changed
 
 
 @pytest.fixture
@@ -159,7 +161,11 @@ def test_tampered_foreign_and_expired_links_get_a_clear_page(
 
 def test_opt_out_confirm_then_post_and_admin_restore(app, client, application_id):
     calls = []
-    app.extensions["company_opt_out"] = [lambda siret, out: calls.append((siret, out))]
+
+    def listen(sender, siret: str, opted_out: bool) -> None:
+        calls.append((siret, opted_out))
+
+    company_opt_out_changed.connect(listen, sender=app)
     with app.app_context(), app.test_request_context():
         path = optout_url("12345678900011", "rh@acme.example").removeprefix(
             app.config["PUBLIC_URL"]
@@ -178,7 +184,5 @@ def test_opt_out_confirm_then_post_and_admin_restore(app, client, application_id
         new = make_application(send_copy=False)
         assert deliver_application(new.id) == []
         assert db.session.get(Application, new.id).status == "failed"
-        from server.mail.answering import restore
-
         assert restore("12345678900011")
     assert calls[-1] == ("12345678900011", False)

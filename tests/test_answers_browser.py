@@ -31,7 +31,7 @@ __all__ = ["browser", "context", "live"]  # fixtures used here
 
 
 def run_mail(app) -> None:
-    from server.jobs.worker import make_worker
+    from server.processes.worker import make_worker
 
     make_worker(app, ("mail",)).work(burst=True)
 

@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from server.auth.api_keys import create_api_user
+from server.auth.lbb_signatures import compute_signature, signing_key
 from server.extensions import db
 from server.models import ApiUser
-from server.views.api_lbb_auth import compute_signature, signing_key
 from tests.search_support import scored_app
 
 
@@ -18,8 +19,8 @@ from tests.search_support import scored_app
 def lbb_app(request, databases, metz_template, redis_url, tmp_path_factory):
     app = scored_app(request, databases, metz_template, redis_url, tmp_path_factory, "embedded")
     with app.app_context():
-        ApiUser.create("lbb-partner", ["email", "phone"])
-        ApiUser.create("lbb-plain", [])
+        create_api_user("lbb-partner", ["email", "phone"])
+        create_api_user("lbb-plain", [])
         db.session.commit()
     return app
 
@@ -170,9 +171,9 @@ def test_a_replayed_signature_is_refused(client, lbb_app):
 
 
 def test_lbb_key_command_prints_the_signing_key(lbb_app):
-    result = lbb_app.test_cli_runner().invoke(args=["search", "lbb-key", "lbb-partner"])
+    result = lbb_app.test_cli_runner().invoke(args=["api-users", "lbb-key", "lbb-partner"])
     assert result.exit_code == 0 and result.output.strip().splitlines()[-1] == key_of(
         lbb_app, "lbb-partner"
     )
-    missing = lbb_app.test_cli_runner().invoke(args=["search", "lbb-key", "nobody"])
+    missing = lbb_app.test_cli_runner().invoke(args=["api-users", "lbb-key", "nobody"])
     assert missing.exit_code != 0 and "nobody" in missing.output

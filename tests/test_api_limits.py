@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from server.auth.api_keys import create_api_user
 from server.extensions import db
-from server.models import ApiUser
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_per_ip_limit_answers_429_with_retry_after(client):
 
 def test_per_key_limit_is_separate_and_larger(app, client):
     with app.app_context():
-        _, key = ApiUser.create("partner", [])
+        _, key = create_api_user("partner", [])
         db.session.commit()
     for _ in range(3):
         _get(client)

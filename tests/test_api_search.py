@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from server.auth.api_keys import create_api_user
 from server.extensions import db
 from server.models import ApiUser
 from tests.search_support import scored_app
@@ -26,7 +27,7 @@ def key_with(app, name: str, *scopes: str) -> str:
         user = db.session.scalar(db.select(ApiUser).where(ApiUser.name == name))
         if user is not None:
             db.session.delete(user)
-        _, key = ApiUser.create(name, list(scopes))
+        _, key = create_api_user(name, list(scopes))
         db.session.commit()
     return key
 

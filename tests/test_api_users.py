@@ -1,5 +1,5 @@
+from server.auth.api_keys import user_by_key
 from server.extensions import db
-from server.models import ApiUser
 
 
 def test_create_prints_a_key_stored_hashed(runner, app):
@@ -8,16 +8,16 @@ def test_create_prints_a_key_stored_hashed(runner, app):
     key = result.output.strip().splitlines()[-1]
     assert key.startswith("spk_") and len(key) > 40
     with app.app_context():
-        user = ApiUser.by_key(key)
+        user = user_by_key(key)
         assert user.name == "pole" and user.scope_set == {"email", "phone"}
         assert key not in user.key_hash and user.key_hash != key
-        assert ApiUser.by_key(key + "x") is None
+        assert user_by_key(key + "x") is None
     listing = runner.invoke(args=["api-users", "list"])
     assert "pole\temail,phone\tactive" in listing.output and key not in listing.output
     runner.invoke(args=["api-users", "disable", "pole"])
     with app.app_context():
         db.session.expire_all()
-        assert ApiUser.by_key(key) is None
+        assert user_by_key(key) is None
 
 
 def test_unknown_scope_is_named(runner):

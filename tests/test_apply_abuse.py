@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import types
 
 import pytest
 from sqlalchemy import func, select, update
 
-from server.applications import service
 from server.extensions import db
 from server.models import Application, Company
 from tests.widget_support import (
@@ -33,10 +31,6 @@ def app_settings():
 
 @pytest.fixture
 def setup(app, client, monkeypatch):
-    # Delivery is the mail suite's concern; here only refusals matter.
-    monkeypatch.setattr(
-        service, "_pipeline", lambda: types.SimpleNamespace(deliver_application=lambda i: None)
-    )
     with app.app_context():
         make_companies()
         for i in range(6):

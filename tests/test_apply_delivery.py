@@ -19,7 +19,7 @@ from tests.widget_support import (
     post_apply,
 )
 
-pipeline = pytest.importorskip("server.mail.pipeline", reason="mail pipeline not built yet")
+pipeline = pytest.importorskip("server.delivery.pipeline", reason="mail pipeline not built yet")
 
 
 def test_submitted_application_gets_its_emails_stored(app, client):

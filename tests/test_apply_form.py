@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import types
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -33,11 +32,12 @@ from tests.widget_support import (
 
 @pytest.fixture
 def delivered(app, monkeypatch):
-    """Record hand-overs to the mail pipeline (tested in the mail suite), checking that the
-    application is already committed: another connection must see it with its files."""
+    """Applications the real mail pipeline was handed, checking that each was already
+    committed when it was: another connection must see it with its files."""
     calls: list[int] = []
+    handed_over = service.deliver_application
 
-    def deliver_application(application_id: int) -> None:
+    def deliver_application(application_id: int) -> list[int]:
         engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
         with engine.connect() as conn:
             files = conn.execute(
@@ -47,9 +47,9 @@ def delivered(app, monkeypatch):
         engine.dispose()
         assert files >= 1, "delivery was asked before the application was committed"
         calls.append(application_id)
+        return handed_over(application_id)
 
-    fake = types.SimpleNamespace(deliver_application=deliver_application)
-    monkeypatch.setattr(service, "_pipeline", lambda: fake)
+    monkeypatch.setattr(service, "deliver_application", deliver_application)
     return calls
 
 
@@ -93,13 +93,19 @@ def test_application_is_stored_with_its_files_then_handed_to_delivery(
             pdf(),
         )
         assert (photo.mime_type, photo.is_cv, photo.size) == ("image/png", False, len(png()))
-        assert [e.kind for e in application.events] == ["created"]
+        assert [e.kind for e in application.events] == ["created", "emails_queued"]
         assert delivered == [application.id]
 
 
-def test_stored_even_when_delivery_is_not_available(app, client, setup, monkeypatch):
+def test_stored_even_when_delivery_fails(app, client, setup, monkeypatch):
+    """The hand-over breaking (here: composing the email raises) loses nothing: the
+    application is stored and the recovery sweep delivers it later."""
     platform, token = setup
-    monkeypatch.setattr(service, "_pipeline", lambda: None)
+
+    def broken(application_id: int) -> list[int]:
+        raise RuntimeError("hand-over failed")
+
+    monkeypatch.setattr(service, "deliver_application", broken)
     response = post_apply(client, platform, apply_fields(token))
     assert response.status_code == 201
     with app.app_context():

@@ -10,10 +10,10 @@ import types
 import pytest
 from sqlalchemy import select
 
-from server.applications import service
 from server.applications.tokens import sign_prefill
 from server.extensions import db
-from server.models import Application, Platform
+from server.models import Application, Email, Platform
+from server.platforms.registry import rotate_secret
 from tests.widget_support import (
     PARTNER,
     apply_fields,
@@ -32,16 +32,27 @@ def page_config(client, platform, **params) -> dict:
     return json.loads(raw)
 
 
+class Stored:
+    """What the real mail pipeline stored: applications delivered, confirmation links sent."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def _emails(self, kind: str) -> list[Email]:
+        with self.app.app_context():
+            rows = db.session.scalars(select(Email).where(Email.kind == kind).order_by(Email.id))
+            return [(e.application_id, e.text) for e in rows]
+
+    def __getitem__(self, what: str) -> list:
+        if what == "deliver":
+            return [application_id for application_id, _ in self._emails("application_recruiter")]
+        links = re.compile(r"http://127\.0\.0\.1:5000/embed/confirm/\S+")
+        return [(i, links.search(text).group(0)) for i, text in self._emails("email_confirmation")]
+
+
 @pytest.fixture
-def pipeline(monkeypatch):
-    """Stands in for the mail pipeline (its own suite tests it): records what it is asked."""
-    calls = {"deliver": [], "confirm": []}
-    fake = types.SimpleNamespace(
-        deliver_application=lambda i: calls["deliver"].append(i),
-        send_email_confirmation=lambda i, url: calls["confirm"].append((i, url)),
-    )
-    monkeypatch.setattr(service, "_pipeline", lambda: fake)
-    return calls
+def pipeline(app):
+    return Stored(app)
 
 
 @pytest.fixture
@@ -92,7 +103,11 @@ def test_unsigned_candidate_must_confirm_the_email_before_delivery(app, client, 
         application = db.session.get(Application, application_id)
         assert application.status == "submitted"
         assert application.email_confirmed_at is not None
-        assert [e.kind for e in application.events] == ["created", "email_confirmed"]
+        assert [e.kind for e in application.events] == [
+            "created",
+            "email_confirmed",
+            "emails_queued",
+        ]
 
     again = client.post(path)
     assert "déjà confirmée" in again.get_data(as_text=True)
@@ -121,7 +136,7 @@ def test_secret_rotation_invalidates_old_prefill(app, client, platform):
     old = sign_prefill(platform.secret, CANDIDATE)
     with app.app_context():
         stored = db.session.get(Platform, platform.id)
-        new_secret = stored.rotate_secret()
+        new_secret = rotate_secret(stored)
         db.session.commit()
     assert page_config(client, platform, prefill=old)["prefill"] == {}
     assert page_config(client, platform, prefill=sign_prefill(new_secret, CANDIDATE))["prefill"]

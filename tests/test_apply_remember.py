@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import types
 
 import pytest
 from sqlalchemy import select
 
-from server.applications import service
 from server.extensions import db
 from server.models import Application, Attachment
 from tests.widget_support import (
@@ -26,9 +24,6 @@ OTHER_SIRET = "40000000000001"
 
 @pytest.fixture
 def setup(app, client, monkeypatch):
-    monkeypatch.setattr(
-        service, "_pipeline", lambda: types.SimpleNamespace(deliver_application=lambda i: None)
-    )
     with app.app_context():
         make_companies()
         from server.models import Company

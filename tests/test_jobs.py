@@ -2,7 +2,7 @@
 
 from flask import current_app
 
-from server.jobs import get_queue, job
+from server.queues import get_queue, job
 
 
 @job("maintenance")

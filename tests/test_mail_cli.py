@@ -1,15 +1,14 @@
-"""`flask mail`, `flask answers dump`, `flask attachments …`, `flask data purge-personal`."""
+"""`flask mail`, `flask answers dump`, `flask attachments forward`, `flask retention …`."""
 
 import csv
 import datetime as dt
 
 import pytest
-from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select, update
 from test_mail_support import make_application, make_platform
 
-from server.extensions import db, redis_store
-from server.mail.pipeline import deliver_application
+from server.delivery.pipeline import deliver_application
+from server.extensions import db
 from server.models import Answer, Application, Attachment, Email, OutboxMessage
 
 
@@ -72,7 +71,7 @@ def test_attachments_purge_keeps_recent_ones(app, runner):
     _age(app, Attachment, 31)
     with app.app_context():
         make_application(attachments=1, email="new@candidate.example")
-    result = runner.invoke(args=["attachments", "purge"])
+    result = runner.invoke(args=["retention", "purge-attachments"])
     assert result.exit_code == 0 and "1 attachment(s) purged" in result.output
     with app.app_context():
         rows = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
@@ -80,7 +79,7 @@ def test_attachments_purge_keeps_recent_ones(app, runner):
         assert rows[1].data is not None
 
 
-def test_data_purge_personal(app, runner, worker):
+def test_retention_purge_personal_data(app, runner, worker):
     with app.app_context():
         old = make_application()
         deliver_application(old.id)
@@ -90,7 +89,7 @@ def test_data_purge_personal(app, runner, worker):
     _age(app, Application, 25 * 31)
     with app.app_context():
         recent_id = make_application(email="new@candidate.example").id
-    result = runner.invoke(args=["data", "purge-personal"])
+    result = runner.invoke(args=["retention", "purge-personal-data"])
     assert result.exit_code == 0 and "1 application(s) deleted" in result.output
     with app.app_context():
         assert [a.id for a in db.session.scalars(select(Application))] == [recent_id]
@@ -100,24 +99,6 @@ def test_data_purge_personal(app, runner, worker):
         assert db.session.scalar(select(func.count(Attachment.id))) == 1
 
 
-def test_mail_sweep_and_schedule(app, runner):
-    result = runner.invoke(args=["mail", "schedule"])
-    assert result.exit_code == 0
-    assert "sweep_mail" in result.output and "purge_attachments" in result.output
-    assert "nothing" in runner.invoke(args=["mail", "schedule"]).output  # idempotent
-    with app.app_context():
-        registry = ScheduledJobRegistry("maintenance", connection=redis_store.connection())
-        assert len(registry.get_job_ids()) == 3
+def test_mail_sweep(app, runner):
     result = runner.invoke(args=["mail", "sweep", "--grace", "0"])
     assert result.exit_code == 0 and "0 email(s) enqueued" in result.output
-
-
-def test_maintenance_jobs_reschedule_themselves(app, worker):
-    from server.mail.tasks import sweep_mail
-
-    with app.app_context():
-        sweep_mail.enqueue()
-    worker("maintenance")
-    with app.app_context():
-        registry = ScheduledJobRegistry("maintenance", connection=redis_store.connection())
-        assert len(registry.get_job_ids()) == 1

@@ -13,9 +13,9 @@ from test_mail_support import (
     smtp_server,
 )
 
+from server.delivery.pipeline import deliver_application
+from server.delivery.recovery import sweep
 from server.extensions import db, redis_store
-from server.mail.pipeline import deliver_application
-from server.mail.sweeper import sweep
 from server.models import Application, BlacklistEntry, Email, OutboxMessage
 
 
@@ -53,7 +53,7 @@ def test_a_job_runs_once_even_if_enqueued_twice(app, worker):
         application = make_application(send_copy=False)
         (email_id,) = deliver_application(application.id)
         # A stray duplicate job for the same row (e.g. an RQ re-run): it must not send.
-        from server.mail.tasks import send_email
+        from server.delivery.queueing import send_email
 
         send_email.enqueue(email_id)
     worker("mail")
@@ -180,7 +180,7 @@ def test_sweeper_delivers_applications_never_handed_over(app, worker):
 
 
 def test_email_confirmation_link(app, worker):
-    from server.mail.pipeline import send_email_confirmation
+    from server.delivery.pipeline import send_email_confirmation
 
     with app.app_context():
         application = make_application(send_copy=False, lang="en")

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from server.extensions import db
 from server.models import Application, Attachment, Company, Platform
+from server.platforms.registry import create_platform
 
 METZ = "57463"
 
@@ -31,7 +32,7 @@ def make_company(siret: str = "12345678900011", email: str | None = "rh@acme.exa
 def make_platform(name: str = "Job board", webhook_url: str | None = None) -> Platform:
     platform = db.session.scalar(db.select(Platform).where(Platform.name == name))
     if platform is None:
-        platform, _ = Platform.create(name, ["https://jobs.example"])
+        platform, _ = create_platform(name, ["https://jobs.example"])
     platform.webhook_url = webhook_url
     db.session.flush()
     return platform

@@ -21,9 +21,9 @@ from test_mail_support import (
     smtp_server,
 )
 
+from server.delivery.pipeline import deliver_application
+from server.delivery.recovery import sweep
 from server.extensions import db
-from server.mail.pipeline import deliver_application
-from server.mail.sweeper import sweep
 from server.models import Email
 
 pytestmark = pytest.mark.slow

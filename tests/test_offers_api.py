@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from server.auth.api_keys import create_api_user
 from server.extensions import db
-from server.models import ApiUser, Offer
+from server.models import Offer
 from server.offers.index import get_index
 from server.offers.ingest import ingest
 from server.offers.sources import SourceOffer
@@ -47,7 +48,7 @@ def stored(app):
 
 def key(app, *scopes: str) -> dict:
     with app.app_context():
-        _, token = ApiUser.create("k-" + "-".join(scopes), list(scopes))
+        _, token = create_api_user("k-" + "-".join(scopes), list(scopes))
         db.session.commit()
     return {"Authorization": f"Bearer {token}"}
 

@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Offer
-from server.offers.counts import open_offer_counts
 from server.offers.ingest import aware
 from server.offers.sources import FetchQuery, SourceError, make_source
 from server.offers.sources.http import retry_after_seconds
+from server.search.present import open_offer_counts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "offers"
 PER_PAGE = 2

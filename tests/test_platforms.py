@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Platform
-from server.models.platform import normalize_origin, swap_loopback
+from server.platforms.origins import normalize_origin, swap_loopback
+from server.platforms.registry import find_platform, signing_key
 
 
 def create(runner, *args: str):
@@ -34,7 +35,7 @@ def test_create_prints_client_id_and_secret_and_stores_only_a_hash(app, runner):
         assert platform.client_id == client_id
         assert platform.origins == ["http://localhost:8080", "https://jobs.example"]
         assert secret not in platform.secret_hash
-        assert platform.signing_key() == secret.encode()
+        assert signing_key(platform) == secret.encode()
         assert (platform.active, platform.lang, platform.theme, platform.apply_enabled) == (
             True,
             "fr",
@@ -105,8 +106,8 @@ def test_settings_and_disable(app, runner):
     with app.app_context():
         p = db.session.scalar(select(Platform))
         assert (p.default_rome, p.apply_enabled, p.active) == (None, True, False)
-        assert Platform.by_client_id(client_id) is None
-        assert Platform.by_client_id(client_id, active_only=False) is not None
+        assert find_platform(client_id) is None
+        assert find_platform(client_id, active_only=False) is not None
 
 
 def test_rotate_secret(app, runner):
@@ -116,14 +117,14 @@ def test_rotate_secret(app, runner):
     new = re.search(r"secret:\s+(sps_\w+)", result.output).group(1)
     assert new != old
     with app.app_context():
-        assert db.session.scalar(select(Platform)).signing_key() == new.encode()
+        assert signing_key(db.session.scalar(select(Platform))) == new.encode()
 
 
 def test_changed_server_key_is_reported_not_silently_used(app, runner):
     create(runner, "Board", "--origin", "https://a.example")
     app.config["SECRET_KEY"] = "another-key"
     with app.app_context(), pytest.raises(RuntimeError, match="rotate-secret"):
-        db.session.scalar(select(Platform)).signing_key()
+        signing_key(db.session.scalar(select(Platform)))
 
 
 def test_ensure_demo_is_idempotent(app, runner):

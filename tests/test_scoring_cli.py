@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.models import Company, CompanyJobScore, Hire, JobTension, RomeNafHiring, ScoreRun
 from server.scoring.formula import Anchors, score
+from server.signals import companies_changed
 
 GENERATE = ["data", "generate-hires", "--end-month", "2026-10", "--seed", "5"]
 
@@ -35,7 +36,11 @@ def job_rows(app):
 
 def test_compute_publishes_on_metz(metz_app):
     hooks = []
-    metz_app.extensions.setdefault("after_import", []).append(lambda: hooks.append("ran"))
+
+    def listen(sender) -> None:
+        hooks.append("ran")
+
+    companies_changed.connect(listen, sender=metz_app)
     assert invoke(metz_app, *GENERATE).exit_code == 0
     result = invoke(metz_app, "scores", "compute")
     assert result.exit_code == 0, result.output

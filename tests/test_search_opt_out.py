@@ -3,8 +3,8 @@ it back (issue: recruiter opt-out)."""
 
 import pytest
 
+from server.answers.opt_out import opt_out, restore
 from server.extensions import db
-from server.mail.answering import opt_out, restore
 from server.search import embedded, get_engine
 from server.search.build import read_index_data
 from server.search.engine import SearchQuery

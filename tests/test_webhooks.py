@@ -11,9 +11,10 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 from test_mail_support import http_server, make_application, make_platform
 
+from server.delivery.pipeline import deliver_application
 from server.extensions import db, redis_store
-from server.mail.pipeline import deliver_application
 from server.models import Application, BlacklistEntry, Email, WebhookDelivery
+from server.platforms.registry import signing_key
 
 SECRET = "mj-hook-secret"
 
@@ -125,7 +126,7 @@ def test_partner_webhooks_are_signed_and_retried(app, client, worker):
     with http_server(_partner) as (url, recorder):
         with app.app_context():
             platform = make_platform("Partner", webhook_url=url + "/hook")
-            key = platform.signing_key()
+            key = signing_key(platform)
             application = make_application(platform, send_copy=False)
             deliver_application(application.id)
         recorder.responses.append((503, None))
@@ -164,7 +165,7 @@ def test_partner_webhook_failure_is_recorded(app, worker):
 
 
 def test_an_answer_is_forwarded_to_the_partner(app):
-    from server.mail.answering import record
+    from server.answers.quick_answers import record
 
     with app.app_context():
         platform = make_platform("Partner", webhook_url="http://127.0.0.1:9/hook")

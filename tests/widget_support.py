@@ -6,7 +6,8 @@ import io
 import zipfile
 
 from server.extensions import db
-from server.models import Company, Platform
+from server.models import Company
+from server.platforms.registry import create_platform
 
 PARTNER = "https://partner.example"
 SPONTANE = "http://127.0.0.1:5000"  # PUBLIC_URL in tests/conftest.py: the iframe's origin
@@ -16,7 +17,7 @@ SIRET_NO_EMAIL = "73282932000082"
 
 def make_platform(name: str = "Partner", origins: tuple[str, ...] = (PARTNER,), **settings):
     """A committed platform and its secret."""
-    platform, secret = Platform.create(name, list(origins))
+    platform, secret = create_platform(name, list(origins))
     for key, value in settings.items():
         setattr(platform, key, value)
     db.session.commit()

@@ -16,6 +16,9 @@ from emails.providers.base import (
     ProviderError,
     TransientError,
 )
+from emails.providers.mailjet import MailjetProvider
+from emails.providers.outbox import OutboxProvider, OutboxStore
+from emails.providers.smtp import SmtpProvider
 
 __all__ = [
     "LookupUnsupported",
@@ -27,13 +30,13 @@ __all__ = [
 ]
 
 
-def make_provider(config: Mapping[str, object]) -> Provider:
+def make_provider(
+    config: Mapping[str, object], outbox_store: OutboxStore | None = None
+) -> Provider:
     """The provider named by MAIL_PROVIDER, built from the app's settings."""
     name = config["MAIL_PROVIDER"]
     timeout = int(config.get("MAIL_PROVIDER_TIMEOUT") or 30)
     if name == "mailjet":
-        from emails.providers.mailjet import MailjetProvider
-
         return MailjetProvider(
             api_key=str(config["MAILJET_API_KEY"]),
             api_secret=str(config["MAILJET_API_SECRET"]),
@@ -41,8 +44,6 @@ def make_provider(config: Mapping[str, object]) -> Provider:
             timeout=timeout,
         )
     if name == "smtp":
-        from emails.providers.smtp import SmtpProvider
-
         return SmtpProvider(
             host=str(config["SMTP_HOST"]),
             port=int(config["SMTP_PORT"]),
@@ -52,7 +53,7 @@ def make_provider(config: Mapping[str, object]) -> Provider:
             timeout=timeout,
         )
     if name == "outbox":
-        from emails.providers.outbox import OutboxProvider
-
-        return OutboxProvider()
+        if outbox_store is None:
+            raise ValueError("MAIL_PROVIDER=outbox needs the application's outbox store")
+        return OutboxProvider(outbox_store)
     raise ValueError(f"MAIL_PROVIDER: unknown provider {name!r}")

@@ -1,46 +1,32 @@
-"""The embedded provider: emails are stored in the database and shown at /outbox.
+"""The embedded provider: emails are stored by the application and shown at /outbox.
 
-The row is added to the caller's session, so it is committed together with the email's
-`sent` state: exactly once, and `lookup` can answer with certainty.
+The application hands in its store (see `server.delivery.outbox_store`): the row is added
+to the caller's database session, so it is committed together with the email's `sent`
+state: exactly once, and `lookup` can answer with certainty.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Protocol
 
 from emails.message import Message
 from emails.providers.base import Provider
 
 
+class OutboxStore(Protocol):
+    def save(self, message: Message) -> str: ...
+
+    def find(self, custom_id: str) -> str | None: ...
+
+
 class OutboxProvider(Provider):
     name = "outbox"
 
-    def send(self, message: Message) -> str:
-        from server.extensions import db
-        from server.models import OutboxMessage
+    def __init__(self, store: OutboxStore) -> None:
+        self.store = store
 
-        row = OutboxMessage(
-            custom_id=message.custom_id,
-            from_address=message.from_address,
-            to_address=message.to_address,
-            reply_to=message.reply_to,
-            subject=message.subject,
-            html=message.html,
-            text=message.text,
-            attachments=[
-                {"filename": a.filename, "mime_type": a.mime_type, "size": len(a.data)}
-                for a in message.attachments
-            ],
-        )
-        db.session.add(row)
-        db.session.flush()
-        return f"outbox-{row.id}"
+    def send(self, message: Message) -> str:
+        return self.store.save(message)
 
     def lookup(self, custom_id: str) -> str | None:
-        from server.extensions import db
-        from server.models import OutboxMessage
-
-        row_id = db.session.scalar(
-            select(OutboxMessage.id).where(OutboxMessage.custom_id == custom_id)
-        )
-        return None if row_id is None else f"outbox-{row_id}"
+        return self.store.find(custom_id)

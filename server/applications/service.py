@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib
 import logging
 
 from flask import current_app, url_for
@@ -13,19 +11,13 @@ from server.applications import abuse
 from server.applications.attachments import check_files
 from server.applications.i18n import translate
 from server.applications.tokens import FormGrant, issue_confirm_token
+from server.clock import now as clock_now
+from server.delivery.pipeline import deliver_application, send_email_confirmation
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Application, Attachment, Company, Platform, Rome
 
 log = logging.getLogger(__name__)
-
-
-def _pipeline():
-    """The mail pipeline, imported lazily: delivery is optional for storing applications."""
-    try:
-        return importlib.import_module("server.mail.pipeline")
-    except ImportError:
-        return None
 
 
 def submit(
@@ -56,7 +48,7 @@ def submit(
     abuse.check_candidate(form["email"], form["siret"], lang)
     files = check_files(cv, others, lang)
 
-    now = dt.datetime.now(dt.UTC)
+    now = clock_now()
     # A partner that signed this email address has vouched for it: no confirmation needed.
     vouched = bool(grant.signed_email) and grant.signed_email.lower() == form["email"]
     needs_confirmation = platform.require_email_confirmation and not vouched
@@ -113,7 +105,7 @@ def confirm_email(application: Application) -> bool:
     """Mark the candidate's email confirmed and deliver; False when it already was."""
     if application.status != "pending_confirmation":
         return False
-    application.email_confirmed_at = dt.datetime.now(dt.UTC)
+    application.email_confirmed_at = clock_now()
     application.status = "submitted"
     application.add_event("email_confirmed")
     db.session.commit()
@@ -122,16 +114,8 @@ def confirm_email(application: Application) -> bool:
 
 
 def deliver(application: Application) -> None:
-    pipeline = _pipeline()
-    if pipeline is None or not hasattr(pipeline, "deliver_application"):
-        # Stored and "submitted": the mail sweeper picks it up once delivery exists.
-        log.warning(
-            "mail pipeline unavailable; application left for the sweeper",
-            extra={"application": application.public_id},
-        )
-        return
     try:
-        pipeline.deliver_application(application.id)
+        deliver_application(application.id)
     except Exception:
         # The application is stored and the candidate must hear so; the sweeper retries.
         log.exception("delivery hand-over failed", extra={"application": application.public_id})
@@ -139,19 +123,10 @@ def deliver(application: Application) -> None:
 
 def confirmation_url(application: Application) -> str:
     token = issue_confirm_token(application.public_id)
-    path = url_for("embed.confirm_email", token=token)
+    path = url_for("applications.confirm_email", token=token)
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
 def request_confirmation(application: Application) -> None:
-    """Ask the mail pipeline to send the confirmation link to the candidate."""
-    url = confirmation_url(application)
-    pipeline = _pipeline()
-    sender = getattr(pipeline, "send_email_confirmation", None) if pipeline else None
-    if sender is None:
-        log.warning(
-            "mail pipeline cannot send confirmation links yet",
-            extra={"application": application.public_id},
-        )
-        return
-    sender(application.id, url)
+    """Send the candidate the link that confirms their address."""
+    send_email_confirmation(application.id, confirmation_url(application))

@@ -14,6 +14,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from server.models import Platform
+from server.platforms.registry import signing_key
 
 FORM_SALT = "spontane.apply-form"
 CONFIRM_SALT = "spontane.confirm-email"
@@ -92,7 +93,7 @@ def read_prefill(platform: Platform, token: str | None) -> dict[str, str]:
     if not token or "." not in token or len(token) > 4000:
         return {}
     payload, _, signature = token.rpartition(".")
-    expected = hmac.new(platform.signing_key(), payload.encode(), hashlib.sha256).hexdigest()
+    expected = hmac.new(signing_key(platform), payload.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signature.lower()):
         current_app.logger.info(
             "prefill ignored: bad signature", extra={"client_id": platform.client_id}

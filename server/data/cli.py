@@ -12,8 +12,9 @@ from flask.cli import AppGroup
 from server.data.reader import RowError, Summary
 from server.data.rejects import Rejects
 from server.extensions import db
+from server.signals import companies_changed
 
-data_cli = AppGroup("data", help="Import reference data, companies and hiring history.")
+cli = AppGroup("data", help="Import reference data, companies and hiring history.")
 
 
 def _default_rejects(stem: str) -> Path:
@@ -48,21 +49,15 @@ def _run(load, rejects: Rejects | list[Rejects] | None) -> list[Summary]:
     for reject in rejects if isinstance(rejects, list) else [rejects]:
         if reject is not None and (written := reject.write()):
             click.echo(f"rejected rows written to {written}")
-    _after_import()
+    companies_changed.send(current_app._get_current_object())
     return summaries
-
-
-def _after_import() -> None:
-    """Hook for what must follow any import (search index refresh, in the lookups code)."""
-    for callback in current_app.extensions.get("after_import", []):
-        callback()
 
 
 def _progress() -> bool:
     return not current_app.config.get("TESTING")
 
 
-@data_cli.command("load-reference")
+@cli.command("load-reference")
 @click.argument(
     "directory", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
@@ -82,7 +77,7 @@ def load_reference(directory: Path | None, skip_invalid: bool, rejects_dir: str 
     _run(loader.load, loader.rejects)
 
 
-@data_cli.command("load-companies")
+@cli.command("load-companies")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--skip-invalid", is_flag=True, help="Skip bad rows and write them to a rejects CSV.")
 @click.option(
@@ -96,7 +91,7 @@ def load_companies_cmd(file: Path, skip_invalid: bool, rejects_path: str | None)
     _run(lambda: load_companies(file, rejects, progress=_progress()), rejects)
 
 
-@data_cli.command("load-hires")
+@cli.command("load-hires")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--skip-invalid", is_flag=True, help="Skip bad rows and write them to a rejects CSV.")
 @click.option(
@@ -114,12 +109,3 @@ def load_hires_cmd(
         _run(lambda: load_hires(file, rejects, _progress(), replace_synthetic), rejects)
     except SyntheticHistoryError as exc:
         raise click.ClickException(str(exc)) from None
-
-
-@data_cli.command("purge-personal")
-@click.option("--months", type=int, help="Default: the PERSONAL_DATA_RETENTION_MONTHS setting.")
-def purge_personal_cmd(months: int | None) -> None:
-    """Delete applications older than the retention, with their emails and attachments."""
-    from server.mail.retention import purge_personal_data
-
-    click.echo(f"{purge_personal_data(months)} application(s) deleted")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
-from sqlalchemy import Boolean, DateTime, String, select
+from sqlalchemy import Boolean, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,17 +30,3 @@ class AdminUser(db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    @classmethod
-    def authenticate(cls, username: str, password: str) -> AdminUser | None:
-        user = db.session.scalar(select(cls).where(cls.username == username, cls.active))
-        if user is None:
-            # Same work as a real check, so timing does not reveal which usernames exist.
-            check_password_hash(_dummy_hash(), password)
-            return None
-        return user if user.check_password(password) else None
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    return generate_password_hash("not-a-real-password")

@@ -62,7 +62,7 @@ class Email(db.Model):
     last_event: Mapped[str | None] = mapped_column(String(20))  # from the provider's webhook
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     # The one RQ job allowed to send this email: any other job finding it stops (see
-    # server.mail.sender), so a re-enqueue by the sweeper can never send it twice.
+    # server.delivery.sender), so a re-enqueue by the sweeper can never send it twice.
     job_id: Mapped[str | None] = mapped_column(String(80))
     enqueued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     not_before: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

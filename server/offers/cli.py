@@ -6,12 +6,14 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from server.offers.index import get_index, mark_stale
 from server.offers.sources import SOURCES, SourceError, make_source
+from server.offers.tasks import expire, fetch_query, fetch_source
 
-offers_cli = AppGroup("offers", help="Fetch, schedule, expire and index job offers.")
+cli = AppGroup("offers", help="Fetch, expire and index job offers.")
 
 
-@offers_cli.command("fetch")
+@cli.command("fetch")
 @click.argument("source", type=click.Choice(SOURCES))
 @click.option("--keywords", help="Search words (default: OFFERS_KEYWORDS).")
 @click.option("--citycode", help="INSEE code of the area's centre (default: OFFERS_CITYCODE).")
@@ -25,8 +27,6 @@ def fetch_cmd(
     max_offers: int | None,
 ) -> None:
     """Fetch offers from SOURCE and store them (one transaction; nothing kept on error)."""
-    from server.offers.tasks import fetch_query, fetch_source
-
     try:
         query = fetch_query(keywords, citycode, distance, max_offers)
     except ValueError as exc:
@@ -41,31 +41,15 @@ def fetch_cmd(
     click.echo(summary.line())
 
 
-@offers_cli.command("schedule")
-def schedule_cmd() -> None:
-    """Register the periodic refresh of each configured source (safe to run repeatedly)."""
-    from server.offers.sources import configured_sources
-    from server.offers.tasks import register_schedules
-
-    if not configured_sources(current_app.config):
-        click.echo("no offer source has its keys set: only the expiry purge is scheduled")
-    for name, job_id in register_schedules().items():
-        click.echo(f"{name}: scheduled as {job_id}")
-
-
-@offers_cli.command("expire")
+@cli.command("expire")
 def expire_cmd() -> None:
     """Delete offers past their expiry date (they are already hidden)."""
-    from server.offers.tasks import expire
-
     click.echo(f"{expire()} expired offers purged")
 
 
-@offers_cli.command("reindex")
+@cli.command("reindex")
 def reindex_cmd() -> None:
     """Tell every process to rebuild its recommendation index, and build one here."""
-    from server.offers.index import get_index, mark_stale
-
     version = mark_stale()
     snapshot = get_index().rebuild()
     click.echo(f"offers index version {version}: {snapshot.size} open offers indexed")

@@ -18,6 +18,8 @@ from flask import Flask, current_app
 from redis.exceptions import RedisError
 from sqlalchemy import select
 
+from server.extensions import db, redis_store
+from server.models.offer import Offer
 from server.offers.recommender import IndexRow, IndexSnapshot, build_snapshot
 
 log = logging.getLogger(__name__)
@@ -94,9 +96,6 @@ class OfferIndex:
 
 def load_rows(app: Flask) -> Callable[[], list[IndexRow]]:
     def load() -> list[IndexRow]:
-        from server.extensions import db
-        from server.models.offer import Offer
-
         with app.app_context():
             query = select(
                 Offer.id,
@@ -127,8 +126,6 @@ def load_rows(app: Flask) -> Callable[[], list[IndexRow]]:
 
 def _redis_version(app: Flask) -> Callable[[], str]:
     def version() -> str:
-        from server.extensions import redis_store
-
         raw = redis_store.connection(app).get(VERSION_KEY)
         return raw.decode() if raw else "0"
 
@@ -147,6 +144,4 @@ def get_index(app: Flask | None = None) -> OfferIndex:
 
 def mark_stale(app: Flask | None = None) -> int:
     """Tell every process the offers changed: each rebuilds its index on its next check."""
-    from server.extensions import redis_store
-
     return int(redis_store.connection(app).incr(VERSION_KEY))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 
-scores_cli = AppGroup("scores", help="Hiring potential: train, check and publish scores.")
+cli = AppGroup("scores", help="Hiring potential: train, check and publish scores.")
 log = logging.getLogger(__name__)
 TAGS = {"model": "hgb", "baseline": "ols", "mixed": "hgb+ols", "fallback": "fallback"}
 
@@ -41,7 +41,7 @@ def _metrics_table(metrics: dict) -> list[str]:
     return lines
 
 
-@scores_cli.command("compute")
+@cli.command("compute")
 @click.option("--force", is_flag=True, help="Publish even if a check fails (logged).")
 @click.option(
     "--anchors",
@@ -128,7 +128,7 @@ def compute(force: bool, anchors: str | None, seed: int) -> None:
     )
 
 
-@scores_cli.command("report")
+@cli.command("report")
 @click.option("--json", "as_json", is_flag=True, help="Print the latest report's JSON.")
 def report_cmd(as_json: bool) -> None:
     """Show the latest scoring run."""

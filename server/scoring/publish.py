@@ -12,8 +12,9 @@ from server.extensions import db
 from server.models import Company, CompanyJobScore, ScoreRun
 from server.scoring.formula import band
 from server.scoring.history import History
-from server.scoring.jobs import Affinities, job_scores
+from server.scoring.job_scores import Affinities, job_scores
 from server.scoring.pipeline import Outcome
+from server.signals import companies_changed
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
@@ -73,6 +74,5 @@ def publish(history: History, outcome: Outcome, version: str, run: ScoreRun) -> 
         "scores published",
         extra={"model_version": version, "companies": len(rows), "job_rows": len(jobs)},
     )
-    for callback in current_app.extensions.get("after_import", []):
-        callback()
+    companies_changed.send(current_app._get_current_object())
     return len(jobs)

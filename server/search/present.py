@@ -7,16 +7,16 @@ reindex). Contact details are only included for API keys holding the matching sc
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Commune, Company, ContactMode, HeadcountBracket, Naf, Rome
+from server.models import Commune, Company, ContactMode, HeadcountBracket, Naf, Offer, Rome
+from server.search import get_engine
 from server.search.engine import Hit
 from server.search.text import commune_display_name
 
@@ -27,6 +27,7 @@ CONTACT_MODES_EN = {
     "Se présenter spontanément": "Go and introduce yourself in person",
 }
 CONTACT_SCOPES = ("email", "phone", "website")
+OFFER_COUNT_CHUNK = 500
 
 
 @dataclass
@@ -75,8 +76,6 @@ class Labels:
 
 
 def labels(app: Flask | None = None) -> Labels:
-    from server.search import get_engine
-
     app = app or current_app
     version = get_engine(app).version()
     cached = app.extensions.get("search_labels")
@@ -87,12 +86,17 @@ def labels(app: Flask | None = None) -> Labels:
 
 
 def open_offer_counts(sirets: list[str]) -> dict[str, int]:
-    """Integration point with the offers code: open offers per SIRET (none when absent)."""
-    try:
-        counts = importlib.import_module("server.offers.counts")
-    except ImportError:
-        return {}
-    return counts.open_offer_counts(sirets)
+    """{siret: number of open offers}; companies without open offers are left out."""
+    counts: dict[str, int] = {}
+    unique = sorted(set(sirets))
+    for start in range(0, len(unique), OFFER_COUNT_CHUNK):
+        query = (
+            select(Offer.siret, func.count())
+            .where(Offer.siret.in_(unique[start : start + OFFER_COUNT_CHUNK]), Offer.open_filter())
+            .group_by(Offer.siret)
+        )
+        counts.update({siret: int(n) for siret, n in db.session.execute(query)})
+    return counts
 
 
 def _address(company: Company, city: str) -> str:

@@ -1,0 +1,1 @@
+"""`/admin`: operators' pages over deliveries, platforms, applications and answers."""

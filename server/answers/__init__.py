@@ -1,0 +1,1 @@
+"""Recruiters' side: quick answers behind signed links, and the opt-out."""

@@ -1,0 +1,173 @@
+"""Public JSON API `/api/v1`: company search, count, facets, details, autocompletes."""
+
+from __future__ import annotations
+
+import numpy as np
+from flask import Blueprint, jsonify, request
+from sqlalchemy import select
+
+from server.api.openapi import openapi_document
+from server.auth.api_keys import scopes
+from server.auth.rate_limits import api_budget, rate_limit_key
+from server.errors import ApiError
+from server.extensions import db, limiter
+from server.models import Company, CompanyJobScore, CompanyOptOut
+from server.schemas import load_args
+from server.schemas.responses import (
+    CompanyDetailSchema,
+    FacetsSchema,
+    JobSuggestionsSchema,
+    PlaceSuggestionsSchema,
+    SearchResponseSchema,
+)
+from server.schemas.search import AutocompleteArgs, CompanyDetailArgs, CompanySearchArgs
+from server.search import get_engine
+from server.search.engine import Facets, Hit, SearchQuery
+from server.search.lookups import get_lexicon
+from server.search.present import company_items, labels
+from server.search.ranking import haversine_km
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+limiter.limit(api_budget, key_func=rate_limit_key)(bp)
+
+_search_args = CompanySearchArgs()
+_detail_args = CompanyDetailArgs()
+_autocomplete_args = AutocompleteArgs()
+_search_response = SearchResponseSchema()
+_detail = CompanyDetailSchema()
+_facets = FacetsSchema()
+
+
+def resolve_place(args: dict, field: str = "citycode") -> tuple[float | None, float | None]:
+    if "latitude" in args:
+        return args["latitude"], args["longitude"]
+    if args.get("citycode"):
+        place = get_lexicon().place(args["citycode"])
+        if place is None:
+            raise ApiError(f"unknown commune code {args['citycode']!r}", field=field)
+        return place["latitude"], place["longitude"]
+    return None, None
+
+
+def search_query(args: dict, *, facets: bool | None = None) -> SearchQuery:
+    latitude, longitude = resolve_place(args)
+    return SearchQuery(
+        romes=args["rome"],
+        latitude=latitude,
+        longitude=longitude,
+        distance_km=args["distance"],
+        sort=args["sort"],
+        naf=args["naf"],
+        headcount=args.get("headcount"),
+        flags=args["flags"],
+        departments=args["departments"],
+        page=args["page"],
+        page_size=args["page_size"],
+        facets=args["facets"] if facets is None else facets,
+    )
+
+
+def facets_body(facets: Facets) -> dict:
+    naf_labels = labels().naf
+    return _facets.dump(
+        {
+            "naf": [{"code": c, "label": naf_labels.get(c), "count": n} for c, n in facets.naf],
+            "headcount": [{"code": c, "count": n} for c, n in facets.headcount],
+            "distance": [{"max_km": km, "count": n} for km, n in facets.distance],
+        }
+    )
+
+
+@bp.get("/companies")
+def search_companies():
+    args = load_args(_search_args, request.args)
+    query = search_query(args)
+    result = get_engine().search(query)
+    body = {
+        "total": result.total,
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": company_items(result.hits, scopes(), args["lang"]),
+    }
+    if result.facets is not None:
+        body["facets"] = facets_body(result.facets)
+    return jsonify(_search_response.dump(body))
+
+
+@bp.get("/companies/count")
+def count_companies():
+    query = search_query(load_args(_search_args, request.args), facets=False)
+    return jsonify({"total": get_engine().count(query)})
+
+
+@bp.get("/companies/facets")
+def company_facets():
+    args = load_args(_search_args, request.args)
+    query = search_query({**args, "page_size": 0}, facets=True)
+    result = get_engine().search(query)
+    return jsonify({"total": result.total, "facets": facets_body(result.facets)})
+
+
+def company_detail(siret: str, args: dict, granted: frozenset[str]) -> dict:
+    company = db.session.get(Company, siret) if siret.isdigit() and len(siret) == 14 else None
+    if company is None or db.session.get(CompanyOptOut, siret) is not None:
+        raise ApiError(f"no company with SIRET {siret!r}", status=404, field="siret")
+    jobs = list(
+        db.session.scalars(
+            select(CompanyJobScore)
+            .where(CompanyJobScore.siret == siret)
+            .order_by(CompanyJobScore.score.desc())
+        )
+    )
+    wanted = next((j for j in jobs if j.rome_code == args.get("rome")), jobs[0] if jobs else None)
+    latitude, longitude = resolve_place(args)
+    distance = None
+    if latitude is not None:
+        point = np.array([company.latitude]), np.array([company.longitude])
+        distance = round(float(haversine_km(latitude, longitude, *point)[0]), 2)
+    hit = Hit(
+        siret=siret,
+        rome=wanted.rome_code if wanted else args.get("rome"),
+        score=wanted.score if wanted else None,
+        stars=wanted.stars if wanted else company.stars,
+        distance_km=distance,
+    )
+    item = company_items([hit], granted, args.get("lang", "fr"))[0]
+    rome_labels = labels().rome
+    item["jobs"] = [
+        {
+            "rome": j.rome_code,
+            "label": rome_labels.get(j.rome_code),
+            "score": j.score,
+            "stars": j.stars,
+        }
+        for j in jobs
+    ]
+    return item
+
+
+@bp.get("/companies/<siret>")
+def company(siret: str):
+    args = load_args(_detail_args, request.args)
+    return jsonify(_detail.dump(company_detail(siret, args, scopes())))
+
+
+@bp.get("/autocomplete/jobs")
+def autocomplete_jobs():
+    args = load_args(_autocomplete_args, request.args)
+    items = get_lexicon().complete_jobs(args["q"], args["limit"])
+    return jsonify(JobSuggestionsSchema().dump({"items": items}))
+
+
+@bp.get("/autocomplete/places")
+def autocomplete_places():
+    args = load_args(_autocomplete_args, request.args)
+    items = get_lexicon().complete_places(args["q"], args["limit"])
+    return jsonify(PlaceSuggestionsSchema().dump({"items": items}))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

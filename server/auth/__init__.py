@@ -1,0 +1,1 @@
+"""Who is calling: API keys and scopes, La Bonne Boite signatures, rate-limit keys, admin login."""

@@ -1,0 +1,188 @@
+"""Build the email rows of an application: recruiter email, copy, answers, notices.
+
+Rendering happens here, once: the row stores exactly what is sent (and what the admin and
+the outbox show). Rows are returned unsaved; the pipeline adds and enqueues them.
+"""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from flask import current_app
+
+from emails.render import render
+from server.extensions import db
+from server.links import answer_url, optout_url
+from server.models import Application, Company, Email, Rome
+from server.models.answer import ACTIONS
+
+ANY_JOB = {"fr": "tous métiers", "en": "any job"}
+
+
+def display_address(name: str, address: str) -> str:
+    """`"Name" <address>` with the name made safe to quote (no quotes, no line breaks)."""
+    clean = " ".join(name.replace('"', "").replace("\\", "").split())
+    return f'"{clean}" <{address}>' if clean else address
+
+
+def _sender_on_behalf(name: str) -> str:
+    _, address = parseaddr(current_app.config["MAIL_SENDER"])
+    return display_address(f"{name} via Spontane", address)
+
+
+def _company(application: Application) -> Company:
+    company = db.session.get(Company, application.siret)
+    if company is None:
+        raise LookupError(f"application {application.id}: no company {application.siret}")
+    return company
+
+
+def _job_label(application: Application, lang: str) -> str:
+    rome = db.session.get(Rome, application.rome_code) if application.rome_code else None
+    return rome.label if rome else ANY_JOB.get(lang, ANY_JOB["fr"])
+
+
+def _candidate(application: Application) -> dict[str, str]:
+    return {
+        "first_name": application.first_name,
+        "last_name": application.last_name,
+        "email": application.email,
+        "phone": application.phone or "",
+        "message": application.message or "",
+    }
+
+
+def _attachments(application: Application) -> list[dict]:
+    return [
+        {"id": a.id, "filename": a.filename, "size": a.size}
+        for a in application.attachments
+        if a.data is not None
+    ]
+
+
+def _name(application: Application) -> str:
+    return f"{application.first_name} {application.last_name}"
+
+
+def recruiter_email(application: Application) -> Email:
+    company = _company(application)
+    if not company.email:
+        raise LookupError(f"company {company.siret} has no email address")
+    lang = application.platform.lang if application.platform else "fr"
+    job = _job_label(application, lang)
+    links = {action: answer_url(application.public_id, action) for action in ACTIONS}
+    links["optout"] = optout_url(company.siret, company.email)
+    attachments = _attachments(application)
+    rendered = render(
+        "application_recruiter",
+        lang,
+        {"candidate": _name(application), "job": job},
+        candidate=_candidate(application),
+        company_name=company.display_name,
+        job_label=job,
+        platform_name=application.platform.name if application.platform else "Spontane",
+        attachments=attachments,
+        links=links,
+    )
+    variables = None
+    if current_app.config.get("MAILJET_TEMPLATE_ID"):
+        variables = {
+            **{f"candidate_{k}": v for k, v in _candidate(application).items()},
+            "company_name": company.display_name,
+            "job_label": job,
+            "attachments": ", ".join(a["filename"] for a in attachments),
+            **{f"link_{k}": v for k, v in links.items()},
+        }
+    return Email(
+        kind="application_recruiter",
+        application_id=application.id,
+        lang=lang,
+        from_address=_sender_on_behalf(_name(application)),
+        to_address=company.email,
+        reply_to=display_address(_name(application), application.email),
+        limit_sender=application.email,
+        subject=rendered.subject,
+        html=rendered.html,
+        text=rendered.text,
+        attachment_ids=[a["id"] for a in attachments],
+        template_variables=variables,
+    )
+
+
+def _to_candidate(
+    application: Application, kind: str, reply_to: str | None = None, **context: object
+) -> Email:
+    company = _company(application)
+    lang = application.lang
+    job = _job_label(application, lang)
+    rendered = render(
+        kind,
+        lang,
+        {"company": company.display_name, "candidate": _name(application), "job": job},
+        candidate=_candidate(application),
+        company_name=company.display_name,
+        job_label=job,
+        **context,
+    )
+    return Email(
+        kind=kind,
+        application_id=application.id,
+        lang=lang,
+        from_address=_sender_on_behalf(company.display_name)
+        if reply_to
+        else current_app.config["MAIL_SENDER"],
+        to_address=application.email,
+        reply_to=reply_to,
+        limit_sender=parseaddr(reply_to)[1] if reply_to else company.email or company.siret,
+        subject=rendered.subject,
+        html=rendered.html,
+        text=rendered.text,
+    )
+
+
+def copy_email(application: Application) -> Email:
+    email = _to_candidate(application, "application_copy", attachments=_attachments(application))
+    email.limit_sender = application.email
+    return email
+
+
+def answer_email(application: Application, action: str, detail: dict, **context: object) -> Email:
+    """The candidate's answer email, Reply-To the recruiter's address."""
+    company = _company(application)
+    reply_to = display_address(company.display_name, company.email) if company.email else None
+    return _to_candidate(application, f"answer_{action}", reply_to, detail=detail, **context)
+
+
+def bounced_email(application: Application) -> Email:
+    return _to_candidate(application, "recruiter_bounced")
+
+
+def confirmation_email(application: Application, url: str) -> Email:
+    email = _to_candidate(application, "email_confirmation", confirm_url=url)
+    email.limit_sender = application.email
+    return email
+
+
+def forward_email(application: Application, to_address: str) -> Email:
+    company = _company(application)
+    attachments = _attachments(application)
+    rendered = render(
+        "attachments_forward",
+        "fr",
+        {"candidate": _name(application), "company": company.display_name},
+        candidate=_candidate(application),
+        company_name=company.display_name,
+        attachments=attachments,
+    )
+    return Email(
+        kind="attachments_forward",
+        application_id=application.id,
+        lang="fr",
+        from_address=current_app.config["MAIL_SENDER"],
+        to_address=to_address,
+        limit_sender=parseaddr(current_app.config["MAIL_SENDER"])[1],
+        subject=rendered.subject,
+        html=rendered.html,
+        text=rendered.text,
+        attachment_ids=[a["id"] for a in attachments],
+    )

@@ -1,0 +1,41 @@
+"""`POST /webhooks/mailjet`: Mailjet's event callback, authenticated by a shared secret.
+
+Configure Mailjet's event URL as `https://spontane:<MAILJET_WEBHOOK_SECRET>@HOST/webhooks/mailjet`
+(Basic auth) or `https://HOST/webhooks/mailjet?secret=<MAILJET_WEBHOOK_SECRET>`. With no
+secret configured every call is refused: the endpoint is never open.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, current_app, jsonify, request
+
+from server.delivery.provider_events import handle_events
+from server.errors import ApiError
+from server.extensions import limiter
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+
+def _authorized() -> bool:
+    expected = str(current_app.config.get("MAILJET_WEBHOOK_SECRET") or "")
+    if not expected:
+        return False
+    given = request.authorization.password if request.authorization else None
+    given = given or request.args.get("secret", "")
+    return hmac.compare_digest(str(given or "").encode(), expected.encode())
+
+
+@bp.post("/mailjet")
+@limiter.exempt
+def mailjet():
+    if not _authorized():
+        raise ApiError("missing or wrong webhook secret", 401, "secret")
+    body = request.get_json(silent=True)
+    if isinstance(body, dict):
+        body = [body]  # Mailjet sends one event, or a list when grouping is on
+    if not isinstance(body, list):
+        raise ApiError("expected a JSON event or a list of events", 400, "body")
+    counts = handle_events(body)
+    return jsonify(counts), 200

@@ -1,0 +1,87 @@
+"""Mailjet event webhook: delivery events update the email and the application timeline.
+
+Hard bounces, spam complaints and blocked messages blacklist the address for
+BLACKLIST_DAYS; when the recruiter's address bounced, the candidate is told.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from server.delivery import compose
+from server.delivery.queueing import store_and_enqueue
+from server.extensions import db
+from server.models import Application, BlacklistEntry, Email
+
+log = logging.getLogger(__name__)
+
+EVENTS = ("sent", "open", "click", "bounce", "spam", "blocked", "unsub")
+
+
+def _event_name(event: dict) -> str:
+    name = str(event.get("event", ""))
+    if name == "bounce":
+        return "bounce_hard" if event.get("hard_bounce") else "bounce_soft"
+    return name
+
+
+def _find(event: dict) -> Email | None:
+    custom_id = str(event.get("CustomID") or "")
+    message_id = str(event.get("MessageID") or "")
+    if not custom_id and not message_id:
+        return None
+    clauses = []
+    if custom_id:
+        clauses.append(Email.uid == custom_id)
+    if message_id:
+        clauses.append(Email.provider_message_id == message_id)
+    return db.session.scalar(select(Email).where(or_(*clauses)).limit(1))
+
+
+def handle_events(events: list[dict]) -> dict[str, int]:
+    """Apply Mailjet events (one or a grouped batch); unknown ones are counted, not fatal."""
+    counts = {"applied": 0, "unknown": 0}
+    bounced: list[Application] = []
+    for raw in events:
+        if not isinstance(raw, dict) or raw.get("event") not in EVENTS:
+            counts["unknown"] += 1
+            continue
+        name = _event_name(raw)
+        email = _find(raw)
+        address = str(raw.get("email") or (email.to_address if email else ""))
+        if name in ("bounce_hard", "spam", "blocked") and address:
+            reason = {"bounce_hard": "bounce"}.get(name, name)
+            BlacklistEntry.add(address, reason, int(current_app.config["BLACKLIST_DAYS"]))
+        if email is None:
+            counts["unknown"] += 1
+            continue
+        email.last_event = name
+        application = db.session.get(Application, email.application_id or -1)
+        if application is not None:
+            detail = {"email_id": email.id, "email_kind": email.kind}
+            if raw.get("error"):
+                detail["error"] = str(raw["error"])[:200]
+            application.add_event(f"email_{name}", **detail)
+            if email.kind == "application_recruiter" and name in ("bounce_hard", "blocked"):
+                bounced.append(application)
+        counts["applied"] += 1
+    db.session.commit()
+    for application in bounced:
+        _tell_candidate(application)
+    return counts
+
+
+def _tell_candidate(application: Application) -> None:
+    already = db.session.scalar(
+        select(Email.id).where(
+            Email.application_id == application.id, Email.kind == "recruiter_bounced"
+        )
+    )
+    if already:
+        return
+    application.status = "failed"
+    application.add_event("recruiter_bounced")
+    store_and_enqueue([compose.bounced_email(application)])

@@ -1,0 +1,1 @@
+"""Partner platforms: the sites allowed to embed the widget, their origins and secrets."""

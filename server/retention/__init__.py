@@ -1,0 +1,1 @@
+"""Retention: purge attachment contents and old applications on a schedule."""

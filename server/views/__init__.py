@@ -1,1 +1,0 @@
-"""Blueprints: one module each."""

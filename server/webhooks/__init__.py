@@ -1,0 +1,1 @@
+"""Partner webhooks: signed JSON events POSTed to a platform's `webhook_url`."""
