@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from server import cli, logs, security
+from server import cli, i18n, logs, security
 from server.admin.views import bp as admin_bp
 from server.answers.views import bp as answers_bp
 from server.api.lbb import bp as lbb_bp
@@ -50,6 +50,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.config["SECRET_KEY"] = load_secret_key(instance)
 
     logs.configure(app)
+    i18n.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     redis_store.init_app(app)

@@ -1,5 +1,6 @@
 """Extensions, created unbound; `create_app` binds each one with `init_app`."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -16,5 +17,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 redis_store = RedisStore()
+babel = Babel()
 # Per client IP unless a limit names its own key function (the API's: server.auth).
 limiter = Limiter(key_func=get_remote_address, strategy="moving-window", headers_enabled=True)
