@@ -13,7 +13,6 @@ from server.platforms.cli import cli as platforms_cli
 from server.processes.cli import commands as process_commands
 from server.retention.cli import cli as retention_cli
 from server.scoring.cli import cli as scores_cli
-from server.scoring.cli import generate_hires_cmd
 from server.search.cli import cli as search_cli
 
 GROUPS = (
@@ -32,9 +31,5 @@ GROUPS = (
 
 
 def register(app: Flask) -> None:
-    # The synthetic history generator lives with the model it feeds (server/scoring) but
-    # reads as an import step, beside the real importers.
-    if "generate-hires" not in data_cli.commands:
-        data_cli.add_command(generate_hires_cmd)
     for command in (*GROUPS, *process_commands):
         app.cli.add_command(command)

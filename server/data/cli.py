@@ -9,7 +9,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from server.data.companies import load_companies
+from server.data.hires import SyntheticHistoryError, load_hires
 from server.data.reader import RowError, Summary
+from server.data.reference import ReferenceLoader
 from server.data.rejects import Rejects
 from server.extensions import db
 from server.signals import companies_changed
@@ -65,8 +68,6 @@ def _progress() -> bool:
 @click.option("--rejects", "rejects_dir", help="Folder for the rejects CSVs (with --skip-invalid).")
 def load_reference(directory: Path | None, skip_invalid: bool, rejects_dir: str | None) -> None:
     """Load every reference table from DIRECTORY (default: the DATA_DIR setting)."""
-    from server.data.reference import ReferenceLoader
-
     directory = directory or Path(current_app.config["DATA_DIR"])
     if not directory.is_dir():
         raise click.ClickException(f"{directory}: no such directory (set DATA_DIR or pass DIR)")
@@ -85,8 +86,6 @@ def load_reference(directory: Path | None, skip_invalid: bool, rejects_dir: str 
 )
 def load_companies_cmd(file: Path, skip_invalid: bool, rejects_path: str | None) -> None:
     """Load companies from FILE (La Bonne Boite's layout or the native one)."""
-    from server.data.companies import load_companies
-
     rejects = _rejects_for(file, skip_invalid, rejects_path)
     _run(lambda: load_companies(file, rejects, progress=_progress()), rejects)
 
@@ -102,8 +101,6 @@ def load_hires_cmd(
     file: Path, skip_invalid: bool, rejects_path: str | None, replace_synthetic: bool
 ) -> None:
     """Load a hiring history from FILE (siret,hiring_date,contract_type,contract_duration_days)."""
-    from server.data.hires import SyntheticHistoryError, load_hires
-
     rejects = _rejects_for(file, skip_invalid, rejects_path)
     try:
         _run(lambda: load_hires(file, rejects, _progress(), replace_synthetic), rejects)

@@ -1,4 +1,4 @@
-"""`flask scores compute|report` and `flask data generate-hires`."""
+"""`flask scores compute|report`, and `flask data generate-hires` (the synthetic history)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,19 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 from sqlalchemy import select
 
+from server.data.cli import cli as data_cli
 from server.extensions import db
+from server.models import ScoreRun
+from server.scoring import report
+from server.scoring.checks import run_checks
+from server.scoring.formula import Anchors
+from server.scoring.history import NoHistory, load_history
+from server.scoring.pipeline import run
+from server.scoring.publish import publish
+from server.scoring.synthetic_store import generate, hires_exist, is_synthetic, last_complete_month
 
 cli = AppGroup("scores", help="Hiring potential: train, check and publish scores.")
 log = logging.getLogger(__name__)
@@ -19,8 +28,6 @@ TAGS = {"model": "hgb", "baseline": "ols", "mixed": "hgb+ols", "fallback": "fall
 
 
 def _anchors(text: str | None):
-    from server.scoring.formula import Anchors
-
     text = text or current_app.config.get("SCORE_ANCHORS") or ""
     if not text or text == "auto":
         return None
@@ -51,14 +58,6 @@ def _metrics_table(metrics: dict) -> list[str]:
 @click.option("--seed", default=0, show_default=True, help="Random state of the model.")
 def compute(force: bool, anchors: str | None, seed: int) -> None:
     """Train both models, evaluate, check, and publish scores in one transaction."""
-    from server.models import ScoreRun
-    from server.scoring import report
-    from server.scoring.checks import run_checks
-    from server.scoring.history import NoHistory, load_history
-    from server.scoring.pipeline import run
-    from server.scoring.publish import publish
-    from server.scoring.synthetic_store import is_synthetic
-
     fixed = _anchors(anchors)
     try:
         history = load_history()
@@ -132,8 +131,6 @@ def compute(force: bool, anchors: str | None, seed: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the latest report's JSON.")
 def report_cmd(as_json: bool) -> None:
     """Show the latest scoring run."""
-    from server.models import ScoreRun
-
     run = db.session.scalars(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1)).first()
     if run is None:
         raise click.ClickException("no scoring run yet: run `flask scores compute`")
@@ -153,8 +150,9 @@ def report_cmd(as_json: bool) -> None:
     click.echo(f"report: {run.report_json} and {run.report_png}")
 
 
-@click.command("generate-hires")
-@with_appcontext
+# Reads as an import step, beside the real importers (`flask data generate-hires`), but lives
+# with the model it feeds.
+@data_cli.command("generate-hires")
 @click.option("--months", default=42, show_default=True, type=click.IntRange(24, 240))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option(
@@ -168,8 +166,6 @@ def generate_hires_cmd(
     months: int, seed: int, end_month: dt.datetime | None, if_empty: bool, replace: bool
 ) -> None:
     """Write a SYNTHETIC hiring history for the loaded companies (demos and tests)."""
-    from server.scoring.synthetic_store import generate, hires_exist, last_complete_month
-
     if hires_exist() and not replace:
         if if_empty:
             click.echo("a hiring history exists: nothing generated (--if-empty)")

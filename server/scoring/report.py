@@ -74,10 +74,9 @@ def write(report: dict, folder: Path) -> tuple[Path, Path]:
 
 
 def chart(report: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display on servers
-    from matplotlib.figure import Figure
+    # Imported here only: matplotlib costs every web and worker process memory and start-up
+    # time, and only `flask scores compute` draws. A bare Figure renders without a display.
+    from matplotlib.figure import Figure  # noqa: PLC0415
 
     fig = Figure(figsize=(7, 5), dpi=100)
     ax = fig.subplots()

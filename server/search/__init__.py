@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from server.search.embedded import EmbeddedEngine
 from server.search.engine import IndexStats, SearchEngine
 from server.search.lookups import rebuild_lexicon
+from server.search.meili import MeiliEngine
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +20,6 @@ def get_engine(app: Flask | None = None) -> SearchEngine:
     engine = app.extensions.get("search_engine")
     if engine is None:
         if app.config["SEARCH_BACKEND"] == "meilisearch":
-            # Imported only where configured: the embedded default never needs the client.
-            from server.search.meili import MeiliEngine
-
             engine = MeiliEngine.from_app(app)
         else:
             engine = EmbeddedEngine(app)

@@ -14,6 +14,7 @@ import numpy as np
 
 from server.search.build import FLAG_BITS, IndexData
 from server.search.engine import DISTANCE_BANDS, FLAGS, Facets, Hit, SearchQuery
+from server.search.ranking import smart_keys
 
 SETTINGS: dict = {
     "filterableAttributes": ["siret", "rome", "naf", "headcount", "flags", "department", "_geo"],
@@ -159,8 +160,6 @@ def hit(document: dict) -> Hit:
 
 def smart_order(documents: list[dict], query: SearchQuery) -> list[dict]:
     """The embedded engine's score-weighted shuffle applied to fetched documents."""
-    from server.search.ranking import smart_keys
-
     if not documents:
         return []
     sirets = np.array([int(d["siret"]) for d in documents], dtype=np.int64)

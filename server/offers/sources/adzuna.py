@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from server.offers.normalize import clean_title, contract_type
-from server.offers.sources import FetchQuery, Source, SourceOffer, number, parse_datetime
+from server.offers.sources.base import FetchQuery, Source, SourceOffer, number, parse_datetime
 
 PAGE_SIZE = 50
 

@@ -13,8 +13,9 @@ import time
 from collections.abc import Iterator
 
 from server.offers.normalize import clean_title, contract_type, parse_salary_text
-from server.offers.sources import FetchQuery, Source, SourceError, SourceOffer, parse_datetime
-from server.offers.sources import number as _number
+from server.offers.sources.base import FetchQuery, Source, SourceOffer, parse_datetime
+from server.offers.sources.base import number as _number
+from server.offers.sources.http import SourceError
 
 log = logging.getLogger(__name__)
 

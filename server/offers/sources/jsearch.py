@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from server.offers.normalize import clean_title, contract_type, yearly
-from server.offers.sources import FetchQuery, Source, SourceOffer, number, parse_datetime
+from server.offers.sources.base import FetchQuery, Source, SourceOffer, number, parse_datetime
 
 PERIODS = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year"}
 MAX_PAGES = 100
