@@ -4,15 +4,11 @@ The worker runs as a separate process group (`flask worker`, which forks a work 
 job) and is killed with SIGKILL while the provider — a local server — holds the send.
 """
 
-import contextlib
-import os
-import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
+from process_support import flask_process, kill_hard
 from test_mail_support import (
     MAILJET_SETTINGS,
     http_server,
@@ -27,7 +23,6 @@ from server.extensions import db
 from server.models import Email
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -36,55 +31,15 @@ def app_settings():
 
 
 def _worker(app, tmp_path, settings: dict, burst: bool = False) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "FLASK_APP": "server:create_app",
-        "SPONTANE_ENV": "testing",
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "INSTANCE_PATH": str(tmp_path / "worker-instance"),
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "REDIS_URL": app.extensions["redis_url"],
-        "MAIL_RATE_LIMITS": "off",
-        **{k: str(v) for k, v in settings.items()},
-    }
-    command = [str(Path(sys.executable).parent / "flask"), "worker", "--queue", "mail"]
-    return subprocess.Popen(
-        command + (["--burst"] if burst else []),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    args = ["worker", "--queue", "mail", *(["--burst"] if burst else [])]
+    return flask_process(
+        app, tmp_path / "worker-instance", *args, MAIL_RATE_LIMITS="off", **settings
     )
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _kill(process: subprocess.Popen) -> None:
-    # RQ's work horse calls setsid(), so killing the group is not enough: kill the worker
-    # and every process it started, as a crash of the machine would.
-    for pid in [process.pid, *_descendants(process.pid)]:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    process.wait(10)
 
 
 def _wait(event, what: str, process: subprocess.Popen) -> None:
     if not event.wait(60):
-        _kill(process)
+        kill_hard(process)
         pytest.fail(f"{what} never happened: {process.stderr.read().decode()[-2000:]}")
 
 
@@ -105,7 +60,7 @@ def test_killed_mid_send_to_mailjet_is_found_not_resent(app, tmp_path):
         recorder.block.clear()  # Mailjet takes the message but has not answered yet…
         first = _worker(app, tmp_path, settings)
         _wait(recorder.arrived, "the send", first)
-        _kill(first)  # …when the worker dies.
+        kill_hard(first)  # …when the worker dies.
         recorder.block.set()
         with app.app_context():
             assert db.session.get(Email, email_id).state == "sending"
@@ -128,7 +83,7 @@ def test_killed_mid_send_over_smtp_is_not_lost(app, tmp_path):
         sink.hold.clear()  # the server holds the DATA transaction…
         first = _worker(app, tmp_path, settings)
         _wait(sink.in_data, "the SMTP DATA command", first)
-        _kill(first)  # …the worker dies before the server accepted the message.
+        kill_hard(first)  # …the worker dies before the server accepted the message.
         assert sink.dropped.wait(10), "the server never saw the client go away"
         sink.hold.set()
         assert sink.messages == []

@@ -1,9 +1,13 @@
-"""`flask worker`, `flask cron` and `flask serve` (all of them plus the web server)."""
+"""The processes: `flask worker`, `flask cron`, and `flask serve` (both plus the web server).
+
+Top-level commands, not a group, so they read as the Procfile names them.
+"""
 
 from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from server.processes import cron
 from server.processes.supervisor import serve_cmd
@@ -13,6 +17,7 @@ from server.schedule import periodic_jobs
 
 
 @click.command("worker")
+@with_appcontext
 @click.option(
     "--queue",
     "queues",
@@ -32,6 +37,7 @@ def worker_cmd(queues: tuple[str, ...], burst: bool) -> None:
 
 
 @click.command("cron")
+@with_appcontext
 @click.option("--list", "list_only", is_flag=True, help="Print the schedule and exit.")
 def cron_cmd(list_only: bool) -> None:
     """Enqueue every periodic job of server/schedule.py on time (run exactly one)."""

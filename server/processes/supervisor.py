@@ -1,7 +1,7 @@
 """`flask serve`: web server, worker and cron together for the demo; Ctrl-C stops them all.
 
-The supervisor starts the embedded Redis itself (when no REDIS_URL is set), so it owns
-the server and shuts it down last, after the web and worker processes have exited.
+The supervisor starts the embedded Redis (when no REDIS_URL is set) before its children,
+and is one of its users: the server stops by itself once all of them have exited.
 """
 
 from __future__ import annotations
@@ -13,17 +13,19 @@ import time
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from server.extensions import redis_store
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 def serve_cmd(host: str, port: int) -> None:
     """Run the web server, an RQ worker and the cron scheduler until Ctrl-C."""
     app = current_app._get_current_object()
-    redis_store.url(app)  # start the embedded server here, in the supervisor
+    redis_store.url(app)  # start the embedded server once, before the children race for it
     flask = [sys.executable, "-m", "flask"]
     children = [
         subprocess.Popen([*flask, "worker"]),
@@ -52,6 +54,5 @@ def serve_cmd(host: str, port: int) -> None:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
-        redis_store.shutdown_embedded()
     if any(child.returncode not in (0, -signal.SIGTERM, -signal.SIGINT) for child in children):
         raise SystemExit(1)
