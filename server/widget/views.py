@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     send_from_directory,
     url_for,
 )
@@ -26,7 +25,6 @@ from server.assets import (
     MODULES_DIR,
     STATIC_DIR,
     TEMPLATES_DIR,
-    WIDGET_DIR,
     asset_url,
     module_names,
     module_url,
@@ -40,6 +38,7 @@ from server.platforms.origins import allows_origin, normalize_origin, swap_loopb
 from server.platforms.registry import DEMO_NAME, find_platform, signing_key
 from server.search.text import commune_display_name
 from server.security import IFRAME_CSP, PAGE_CSP, allow_framing
+from server.widget.loader import render_loader
 
 bp = Blueprint(
     "widget",
@@ -52,10 +51,13 @@ bp = Blueprint(
 
 @bp.get("/widget.js")
 def loader():
-    response = send_file(WIDGET_DIR / "loader.js", mimetype="text/javascript", max_age=300)
+    response = current_app.response_class(render_loader(), mimetype="text/javascript")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
     # Partners' pages may isolate themselves (COEP); the loader must still load there.
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/embed/modules/<version>/<name>")
