@@ -7,11 +7,13 @@ import json
 import re
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from server.applications.i18n import CATALOGUE_DIR, catalogue
 from server.config import PROJECT_ROOT
 from server.extensions import db
 from server.models import Platform
+from server.widget.loader import compact
 from tests.widget_support import PARTNER, make_platform
 
 WIDGET = PROJECT_ROOT / "widget"
@@ -33,17 +35,51 @@ def config_of(response) -> dict:
     return json.loads(raw.group(1))
 
 
-def test_loader_is_small_plain_javascript(client):
+LOADER_BUDGET = 1536  # bytes of /widget.js, gzip -9: every partner page downloads it
+
+
+def test_loader_is_small_plain_cacheable_javascript(client):
     response = client.get("/widget.js")
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
     assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
-    assert "max-age=300" in response.headers["Cache-Control"]
+    assert response.cache_control.public and response.cache_control.max_age == 300
     source = response.data
-    assert len(gzip.compress(source, 9)) <= 3 * 1024
+    size = len(gzip.compress(source, 9))
+    assert size <= LOADER_BUDGET, f"/widget.js is {size} bytes gzipped"
     assert b"import " not in source and b"require(" not in source
-    # The parent only listens to its own iframe, from the origin it loaded it from.
-    assert b"event.source !== f.el.contentWindow || event.origin !== f.origin" in source
+    # Each widget only listens to its own iframe, from the origin it loaded it from, and
+    # only posts to that origin.
+    assert b"event.source != iframe.contentWindow || event.origin != origin" in source
+    assert b"postMessage({ spontane: 1, type, ...data }, origin)" in source
+    # The same bytes for everyone (both languages are in it): revalidated by its ETag.
+    again = client.get("/widget.js", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get("/widget.js", headers={"Accept-Language": "en"}).data == source
+
+
+def test_loader_strings_come_from_the_catalogue(app, client):
+    source = client.get("/widget.js").get_data(as_text=True)
+    texts = json.loads(re.search(r"const T = (\{.*?\});\n", source).group(1))
+    assert set(texts) == {"fr", "en"}
+    with app.test_request_context():
+        for lang, (title, link) in texts.items():
+            with force_locale(lang):
+                assert title == gettext("Company search and applications")
+                assert link == gettext("Open the company search")
+    # Nothing a person reads is written in the loader's own source.
+    raw = (WIDGET / "loader.js").read_text()
+    for words in ("Company search", "Open the company", "Recherche d", "Ouvrir la"):
+        assert words not in raw
+
+
+def test_served_loader_leaves_out_comment_lines_and_indentation():
+    source = "/* header\n   more */\n(() => {\n  // why\n  const a = 1; // kept\n\n  f(a);\n})();\n"
+    assert compact(source) == "(() => {\nconst a = 1; // kept\nf(a);\n})();\n"
+    with pytest.raises(ValueError, match="loader.js:1"):
+        compact("/* a */ code();\n")
+    served = compact((WIDGET / "loader.js").read_text())
+    assert "/*" not in served and "\n//" not in served and "\n " not in served
 
 
 def test_iframe_is_framable_only_by_the_calling_allowed_origin(client, platform):
@@ -129,7 +165,7 @@ def test_catalogues_cover_every_string_the_candidate_sees():
     used = set()
     for template in (WIDGET / "templates" / "widget").glob("*.html"):
         used |= set(re.findall(r"\bt\.(\w+)", template.read_text()))
-    for script in (WIDGET / "static").glob("*.js"):
+    for script in (WIDGET / "modules").glob("*.js"):
         used |= set(re.findall(r'\bt\("(\w+)"', script.read_text()))
     used |= {f"trend_{x}" for x in ("up", "flat", "down")}
     missing = used - set(fr)
@@ -154,10 +190,3 @@ def test_demo_page_embeds_from_the_other_origin(app, client, runner):
     assert client.get("/demo", base_url="http://spontane.example").status_code == 404
     app.config["ENV"] = "production"
     assert client.get("/demo", **localhost).status_code == 404
-
-
-def test_the_iframe_loads_every_widget_script_in_order(client, platform):
-    page = frame(client, platform).get_data(as_text=True)
-    loaded = re.findall(r'<script src="/embed/static/(\w+)\.js\?v=\d+" defer>', page)
-    assert sorted(loaded) == sorted(path.stem for path in (WIDGET / "static").glob("*.js"))
-    assert loaded[0] == "core" and loaded[-1] == "app"  # shared parts first, start last

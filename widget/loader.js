@@ -1,104 +1,101 @@
-/* Spontane widget loader: <script src="https://HOST/widget.js" data-client-id="ID" async>.
-   No dependencies. Each script tag (or Spontane.mount call) adds one iframe served by HOST. */
-(function () {
-  "use strict";
-  var script = document.currentScript;
-  var base = script && script.src ? new URL(script.src).origin : null;
-  var S = window.Spontane;
-  if (!S) {
-    var count = 0;
-    var dark = window.matchMedia && matchMedia("(prefers-color-scheme: dark)");
-    var scheme = function () {
-      // The host's declared color-scheme wins over the system preference.
-      var declared = getComputedStyle(document.documentElement).colorScheme || "";
-      if (/^\s*dark\s*$/.test(declared)) return "dark";
-      if (/^\s*light\s*$/.test(declared)) return "light";
-      return dark && dark.matches ? "dark" : "light";
+/* Spontane widget loader. Partners embed it with
+     <script src="https://HOST/widget.js" data-client-id="ID" async></script>
+   (optional data-rome, data-place, data-lang, data-theme, data-prefill, data-target), or load
+   it and call `Spontane.mount(element or selector, {clientId, rome, …})`, which returns
+   `{iframe, destroy()}`. Each widget is one iframe from HOST with its own id, height and
+   listener; `destroy()` removes its iframe and fallback link and stops hearing from it;
+   mounting into an element that holds a widget replaces that widget.
+
+   Served by server/widget/loader.py, which puts the catalogue's strings in place of
+   `__TEXTS__` and leaves out indentation and the lines that are only comments (the gzip
+   budget counts them): comments here stand on lines of their own. No dependencies. */
+(() => {
+  // lang → [iframe title, fallback link text]
+  const T = __TEXTS__;
+  const me = document.currentScript;
+  const base = me && new URL(me.src).origin;
+  const S = window.Spontane || (() => {
+    let count = 0;
+    // element → the last widget mounted into it (destroy() may run more than once)
+    const widgets = new WeakMap();
+    // Each live widget's listener, called with a message event, or with nothing when the
+    // system's colour scheme changed.
+    const live = new Set();
+    const dark = matchMedia("(prefers-color-scheme: dark)");
+    addEventListener("message", (event) => live.forEach((on) => on(event)));
+    dark.addEventListener("change", () => live.forEach((on) => on()));
+    // The page's declared color-scheme, else the system's.
+    const scheme = () => {
+      const declared = getComputedStyle(document.documentElement).colorScheme;
+      return declared == "dark" || declared == "light" ? declared : dark.matches ? "dark" : "light";
     };
-    var frames = [];
-    var store = function (origin, blob) {
-      try {
-        var key = "spontane:" + origin;
-        if (blob === undefined) return localStorage.getItem(key);
-        blob ? localStorage.setItem(key, blob) : localStorage.removeItem(key);
-      } catch (e) { return null; }
-    };
-    if (dark && dark.addEventListener) {
-      dark.addEventListener("change", function () {
-        frames.forEach(function (f) {
-          f.el.contentWindow && f.el.contentWindow.postMessage({ spontane: 1, type: "scheme", scheme: scheme() }, f.origin);
-        });
-      });
-    }
-    window.addEventListener("message", function (event) {
-      var data = event.data;
-      if (!data || data.spontane !== 1) return;
-      frames.forEach(function (f) {
-        // Only our own iframe, from the origin it was loaded from, may talk to us.
-        if (event.source !== f.el.contentWindow || event.origin !== f.origin) return;
-        if (data.type === "height" && data.height > 0) f.el.style.height = Math.min(data.height, 20000) + "px";
-        if (data.type === "ready") f.ready();
-        // Details the iframe cannot keep itself (third-party storage blocked): an encrypted
-        // blob only Spontane's server can read, kept in this page's storage for it.
-        if (data.type === "remember" && typeof data.blob == "string") store(f.origin, data.blob);
-        if (data.type === "forget") store(f.origin, null);
-        if (data.type === "view" && f.el.getBoundingClientRect().top < 0) f.el.scrollIntoView();
-      });
-    });
-    S = window.Spontane = {
-      base: base,
-      mount: function (target, options) {
-        options = options || {};
-        var origin = new URL(options.host || S.base).origin;
-        var node = typeof target === "string" ? document.querySelector(target) : target;
-        if (!node || !options.clientId) throw new Error("Spontane.mount(element, {clientId}) needs both");
-        var id = "spontane-" + ++count;
-        var params = new URLSearchParams({ parent: location.origin, wid: id, scheme: scheme() });
-        ["rome", "place", "lang", "theme", "prefill"].forEach(function (k) {
-          if (options[k]) params.set(k, options[k]);
-        });
-        var src = origin + "/embed/" + encodeURIComponent(options.clientId) + "?" + params;
-        var box = document.createElement("div");
-        box.className = "spontane-widget";
-        var iframe = document.createElement("iframe");
-        iframe.src = src;
-        iframe.id = id;
-        iframe.title = options.title || (options.lang === "en" ? "Company search and applications" : "Recherche d'entreprises et candidatures");
-        iframe.style.cssText = "display:block;width:100%;height:0;border:0;visibility:hidden;color-scheme:normal";
-        var fallback = document.createElement("p");
-        fallback.hidden = true;
-        var link = document.createElement("a");
-        link.href = src;
-        link.target = "_blank";
-        link.rel = "noopener";
-        link.textContent = options.lang === "en" ? "Open the company search" : "Ouvrir la recherche d'entreprises";
-        fallback.appendChild(link);
-        box.appendChild(iframe);
-        box.appendChild(fallback);
-        node.appendChild(box);
-        var frame = { el: iframe, origin: origin, done: false };
-        frame.ready = function () {
-          var blob = store(origin);
-          if (blob) iframe.contentWindow.postMessage({ spontane: 1, type: "remembered", blob: blob }, origin);
-          frame.done = true;
-          fallback.hidden = true;
+    const make = (tag, props) => Object.assign(document.createElement(tag), props);
+
+    const mount = (target, o = {}) => {
+      const el = typeof target == "string" ? document.querySelector(target) : target;
+      if (!el || !o.clientId) throw Error("Spontane.mount(element, {clientId})");
+      const origin = new URL(o.host || base).origin;
+      const id = "spontane-" + ++count;
+      const query = new URLSearchParams({ parent: location.origin, wid: id, scheme: scheme() });
+      for (const key of ["rome", "place", "lang", "theme", "prefill"]) if (o[key]) query.set(key, o[key]);
+      const src = origin + "/embed/" + encodeURIComponent(o.clientId) + "?" + query;
+      const [title, link] = T[o.lang] || T.fr;
+      const box = make("div", { className: "spontane-widget" });
+      const style = "display:block;width:100%;height:0;border:0;visibility:hidden;color-scheme:normal";
+      const iframe = make("iframe", { src, id, title, style });
+      const fallback = make("p", { hidden: true });
+      fallback.append(make("a", { href: src, target: "_blank", rel: "noopener", textContent: link }));
+      box.append(iframe, fallback);
+      // What the iframe cannot keep itself (third-party storage blocked): an encrypted blob
+      // only Spontane's server can read, kept in this page's storage.
+      const store = (method, blob) => {
+        try {
+          return localStorage[method]("spontane:" + origin, blob);
+        } catch {}
+      };
+      const send = (type, data) => iframe.contentWindow?.postMessage({ spontane: 1, type, ...data }, origin);
+      let ready;
+      const on = (event) => {
+        if (!event) return ready && send("scheme", { scheme: scheme() });
+        // Only this widget's own iframe, from the origin it was loaded from.
+        if (event.source != iframe.contentWindow || event.origin != origin) return;
+        const { spontane, type, height, blob } = event.data || {};
+        if (spontane != 1) return;
+        if (type == "height" && height > 0) iframe.style.height = Math.min(height, 2e4) + "px";
+        if (type == "ready") {
+          const kept = store("getItem");
+          if (kept) send("remembered", { blob: kept });
+          ready = fallback.hidden = true;
           iframe.style.visibility = "visible";
-        };
-        frames.push(frame);
-        // Hidden until the iframe says it is ready; a link if it never does.
-        setTimeout(function () { if (!frame.done) fallback.hidden = false; }, options.timeout || 10000);
-        return iframe;
-      }
+        }
+        if (type == "remember" && typeof blob == "string") store("setItem", blob);
+        if (type == "forget") store("removeItem");
+        if (type == "view" && iframe.getBoundingClientRect().top < 0) iframe.scrollIntoView();
+      };
+      // Hidden until the iframe says it is ready; a link to open it if it never does.
+      const timer = setTimeout(() => (fallback.hidden = ready), o.timeout || 1e4);
+      const widget = {
+        iframe,
+        destroy() {
+          live.delete(on);
+          clearTimeout(timer);
+          box.remove();
+        },
+      };
+      widgets.get(el)?.destroy();
+      widgets.set(el, widget);
+      live.add(on);
+      el.append(box);
+      return widget;
     };
+    return (window.Spontane = { base, mount });
+  })();
+
+  // The script-tag form: a widget where data-target says, else right after the tag.
+  const data = me?.dataset || {};
+  if (data.clientId) {
+    let el = data.target && document.querySelector(data.target);
+    if (!el) me.after((el = document.createElement("div")));
+    S.mount(el, { ...data, host: base });
   }
-  if (!script || !script.dataset.clientId) return;
-  var d = script.dataset;
-  var target = d.target ? document.querySelector(d.target) : null;
-  if (!target) {
-    target = document.createElement("div");
-    script.parentNode.insertBefore(target, script.nextSibling);
-  }
-  S.mount(target, {
-    host: base, clientId: d.clientId, rome: d.rome, place: d.place, lang: d.lang, theme: d.theme, prefill: d.prefill
-  });
 })();

@@ -1,4 +1,5 @@
-"""The widget: the `/widget.js` loader, the iframe page, the company check and `/demo`."""
+"""The widget: the `/widget.js` loader, the iframe page and its modules, the company check
+and `/demo`."""
 
 from __future__ import annotations
 
@@ -12,14 +13,23 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
+    send_from_directory,
     url_for,
 )
 from sqlalchemy import select
 
 from server.applications.i18n import catalogue, pick_lang
 from server.applications.tokens import issue_form_token, read_prefill, sign_prefill
-from server.assets import STATIC_DIR, TEMPLATES_DIR, WIDGET_DIR, asset_url
+from server.assets import (
+    ENTRY_MODULE,
+    MODULES_DIR,
+    STATIC_DIR,
+    TEMPLATES_DIR,
+    asset_url,
+    module_names,
+    module_url,
+    modules_version,
+)
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Commune, CommunePostcode, Company, Platform, Rome
@@ -28,9 +38,8 @@ from server.platforms.origins import allows_origin, normalize_origin, swap_loopb
 from server.platforms.registry import DEMO_NAME, find_platform, signing_key
 from server.search.text import commune_display_name
 from server.security import IFRAME_CSP, PAGE_CSP, allow_framing
+from server.widget.loader import render_loader
 
-# The iframe app's scripts, in the order they must run (each builds on the ones before).
-SCRIPTS = ("core", "combobox", "company", "search", "candidate", "apply", "offers", "app")
 bp = Blueprint(
     "widget",
     __name__,
@@ -42,9 +51,29 @@ bp = Blueprint(
 
 @bp.get("/widget.js")
 def loader():
-    response = send_file(WIDGET_DIR / "loader.js", mimetype="text/javascript", max_age=300)
+    response = current_app.response_class(render_loader(), mimetype="text/javascript")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
     # Partners' pages may isolate themselves (COEP); the loader must still load there.
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/embed/modules/<version>/<name>")
+def module(version: str, name: str):
+    """The iframe app's ES modules. Their URLs carry the version of the whole set, so each
+    module's relative imports resolve to URLs of the same version: cached for good when the
+    version is the current one; a page from before a deploy still gets the current files,
+    revalidated."""
+    if name not in module_names():
+        abort(404)
+    current = version == modules_version()
+    response = send_from_directory(
+        MODULES_DIR, name, mimetype="text/javascript", max_age=31_536_000 if current else None
+    )
+    if current:
+        response.cache_control.immutable = True
     return response
 
 
@@ -138,7 +167,8 @@ def iframe(client_id: str):
         scheme=scheme,
         config=config,
         css=asset_url("widget.css"),
-        scripts=[asset_url(f"{name}.js") for name in SCRIPTS],
+        entry=module_url(ENTRY_MODULE),
+        preload=[module_url(name) for name in module_names() if name != ENTRY_MODULE],
     )
     headers = {
         "Content-Security-Policy": IFRAME_CSP,
