@@ -64,7 +64,8 @@ PYBABEL := $(VENV)/bin/pybabel
 .PHONY: translations
 translations: install
 	$(PYBABEL) --quiet extract -F $(I18N)/babel.cfg -o $(I18N)/messages.pot \
-		--project=Spontane --version=0.1.0 --add-location=file --width=100 .
+		--project=Spontane --version=0.1.0 --copyright-holder=Spontane \
+		--add-location=file --width=100 .
 	for lang in $(I18N_LANGS); do \
 		$(PYBABEL) --quiet update -i $(I18N)/messages.pot -d $(I18N) -l $$lang --init-missing \
 			--ignore-obsolete --ignore-pot-creation-date --width=100 || exit 1; \
