@@ -79,3 +79,20 @@ bench: install
 
 clean:
 	rm -rf instance .pytest_cache .ruff_cache
+
+# Catalogues: extract the English msgids of the code and templates (server/translations/
+# babel.cfg), merge them into fr and en (new messages come out empty, changed ones fuzzy:
+# translate them, tests/test_translations.py fails until then), then compile the .mo files.
+I18N := server/translations
+I18N_LANGS := fr en
+PYBABEL := $(VENV)/bin/pybabel
+.PHONY: translations
+translations: install
+	$(PYBABEL) --quiet extract -F $(I18N)/babel.cfg -o $(I18N)/messages.pot \
+		--project=Spontane --version=0.1.0 --copyright-holder=Spontane \
+		--add-location=file --width=100 .
+	for lang in $(I18N_LANGS); do \
+		$(PYBABEL) --quiet update -i $(I18N)/messages.pot -d $(I18N) -l $$lang --init-missing \
+			--ignore-obsolete --ignore-pot-creation-date --width=100 || exit 1; \
+	done
+	$(PYBABEL) compile --statistics -d $(I18N)

@@ -1,14 +1,19 @@
-"""Render an email (subject, html, text) from its template pair, in French or English.
+"""Render an email (subject, html, text) from its template pair, in the caller's language.
 
-Templates live in `emails/templates/<lang>/<name>.html|.txt` and extend the shared
-`layout.html` / `layout.txt`. HTML is autoescaped, so candidate input is always escaped;
-the text part is plain text and is never interpreted. Subjects are formatted here and
-checked for line breaks like every header.
+Templates live in `emails/templates/<name>.html|.txt`, extend the shared `layout.html` /
+`layout.txt`, and write their words in `{% trans %}` blocks and `_()` with English msgids.
+This package never imports the server: the caller hands in a `Translator` (gettext,
+ngettext and a size formatter for one language) built from its catalogue.
+
+HTML is autoescaped, so candidate input is always escaped, including inside `{% trans %}`
+values; the text part is plain text and is never interpreted. Subjects are translated and
+formatted here and checked for line breaks like every header.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,33 +22,38 @@ from markupsafe import Markup, escape
 
 from emails.message import check_header
 
-LANGS = ("fr", "en")
 TEMPLATES = Path(__file__).parent / "templates"
 
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction; translated when the email is rendered."""
+    return message
+
+
 SUBJECTS = {
-    "fr": {
-        "application_recruiter": "Candidature spontanée de {candidate} — {job}",
-        "application_copy": "Votre candidature auprès de {company} a été envoyée",
-        "answer_interview": "{company} vous propose un entretien",
-        "answer_information": "{company} souhaite des informations complémentaires",
-        "answer_rejection": "Réponse de {company} à votre candidature",
-        "answer_hired": "{company} vous annonce votre recrutement",
-        "recruiter_bounced": "Votre candidature auprès de {company} n'a pas pu être remise",
-        "attachments_forward": "Pièces jointes de la candidature de {candidate}",
-        "email_confirmation": "Confirmez votre adresse pour envoyer votre candidature",
-    },
-    "en": {
-        "application_recruiter": "Unsolicited application from {candidate} — {job}",
-        "application_copy": "Your application to {company} has been sent",
-        "answer_interview": "{company} invites you to an interview",
-        "answer_information": "{company} would like more information",
-        "answer_rejection": "{company}'s answer to your application",
-        "answer_hired": "{company} is hiring you",
-        "recruiter_bounced": "Your application to {company} could not be delivered",
-        "attachments_forward": "Attachments of {candidate}'s application",
-        "email_confirmation": "Confirm your address to send your application",
-    },
+    "application_recruiter": N_("Unsolicited application from %(candidate)s — %(job)s"),
+    "application_copy": N_("Your application to %(company)s has been sent"),
+    "answer_interview": N_("%(company)s invites you to an interview"),
+    "answer_information": N_("%(company)s would like more information"),
+    "answer_rejection": N_("%(company)s's answer to your application"),
+    "answer_hired": N_("%(company)s is hiring you"),
+    "recruiter_bounced": N_("Your application to %(company)s could not be delivered"),
+    "attachments_forward": N_("Attachments of %(candidate)s's application"),
+    "email_confirmation": N_("Confirm your address to send your application"),
 }
+
+
+@dataclass(frozen=True)
+class Translator:
+    """One language's words and sizes, as the caller's catalogue gives them.
+
+    `gettext(msgid)` and `ngettext(singular, plural, n)` return the translation without
+    formatting it (Jinja's i18n extension formats and escapes the values).
+    """
+
+    gettext: Callable[[str], str]
+    ngettext: Callable[[str, str, int], str]
+    format_size: Callable[[int], str]
 
 
 @dataclass(frozen=True)
@@ -58,8 +68,8 @@ def _nl2br(value: str) -> Markup:
     return Markup("<br>\n").join(escape(line) for line in str(value).splitlines())
 
 
-@functools.cache
-def _environment() -> Environment:
+@functools.lru_cache(maxsize=8)
+def _environment(translator: Translator) -> Environment:
     # .html templates are autoescaped; .txt ones are plain text and never interpreted.
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -68,28 +78,33 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Whitespace inside {% trans %} is collapsed, as the extractor does (babel.cfg).
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)
     env.filters["nl2br"] = _nl2br
-    env.filters["filesize"] = _filesize
+    env.filters["filesize"] = translator.format_size
     return env
 
 
-def _filesize(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    return f"{max(1, round(size / 1024))} kB"
-
-
-def render(name: str, lang: str, subject_values: dict[str, str], **context: object) -> Rendered:
-    """Render template pair `name` in `lang` (unknown languages fall back to French)."""
-    if name not in SUBJECTS["fr"]:
+def render(
+    name: str,
+    lang: str,
+    subject_values: dict[str, str],
+    *,
+    translator: Translator,
+    **context: object,
+) -> Rendered:
+    """Render template pair `name`; `lang` is the `translator`'s language (html lang)."""
+    if name not in SUBJECTS:
         raise ValueError(f"unknown email {name!r}")
-    lang = lang if lang in LANGS else "fr"
     context = {"lang": lang, **context}
-    subject = SUBJECTS[lang][name].format(**subject_values)
-    # Values come from candidates: collapse whitespace so the subject stays one line, then
-    # check anyway (a subject never carries a line break into the headers).
-    subject = check_header("Subject", " ".join(subject.split()))
-    html = _environment().get_template(f"{lang}/{name}.html").render(**context)
-    text = _environment().get_template(f"{lang}/{name}.txt").render(**context)
+    # Values come from candidates: collapse their whitespace so the subject stays one line,
+    # then check anyway (a subject never carries a line break into the headers).
+    values = {key: " ".join(str(value).split()) for key, value in subject_values.items()}
+    subject = check_header("Subject", translator.gettext(SUBJECTS[name]) % values)
+    env = _environment(translator)
+    html = env.get_template(f"{name}.html").render(**context)
+    text = env.get_template(f"{name}.txt").render(**context)
     return Rendered(subject=subject, html=html, text=text)

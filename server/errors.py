@@ -1,9 +1,33 @@
-"""One JSON error type and its handler, for the API and every JSON route."""
+"""One JSON error type and its handler, for the API and every JSON route; HTTP errors
+(404, 405, 413, 429 …) in the reader's language, as JSON or as a small page."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+
+# Werkzeug's own words are English: ours replace them unless a view gave its own.
+TITLES = {
+    400: _l("Bad request"),
+    401: _l("Authentication required"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    413: _l("Request too large"),
+    429: _l("Too many requests"),
+    500: _l("Server error"),
+}
+DESCRIPTIONS = {
+    400: _l("The request could not be understood."),
+    401: _l("This page needs you to be signed in."),
+    403: _l("You are not allowed to do this."),
+    404: _l("This address does not exist. Check that it was copied in full."),
+    405: _l("This address does not accept this method."),
+    413: _l("What was sent is too large."),
+    429: _l("Too many requests in a short time. Wait a little and try again."),
+    500: _l("Something went wrong on our side. Please try again later."),
+}
 
 
 class ApiError(Exception):
@@ -30,6 +54,26 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def describe(err: HTTPException) -> tuple[str, str]:
+    """(title, description) of an HTTP error in the current language."""
+    code = err.code or 500
+    title = str(TITLES.get(code, err.name))
+    # A description a view passed (already translated) is kept; Werkzeug's defaults and the
+    # rate limiter's limit strings ("10 per 1 minute") are replaced.
+    default = err.description == type(err).description or code == 429
+    if default and code in DESCRIPTIONS:
+        return title, str(DESCRIPTIONS[code])
+    return title, str(err.description or title)
+
+
+def _headers(err: HTTPException) -> dict[str, str]:
+    """Headers to keep (Allow, Retry-After and the like), without the body's type."""
+    pairs = list(err.get_headers())
+    if err.response is not None:
+        pairs += list(err.response.headers.items())
+    return {k: v for k, v in pairs if k.lower() not in ("content-type", "content-length")}
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def handle_api_error(err: ApiError):
@@ -37,12 +81,15 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def handle_http_error(err: HTTPException):
-        if not _wants_json():
-            return err
-        response = jsonify({"error": err.description, "status": err.code})
-        response.status_code = err.code or 500
-        if err.response is not None:  # keep Retry-After and similar headers
-            for key, value in err.response.headers.items():
-                if key.lower() not in ("content-type", "content-length"):
-                    response.headers[key] = value
+        code = err.code or 500
+        if code < 400 or (err.response is not None and not _wants_json()):
+            return err  # a redirect, or a response the view built itself
+        title, description = describe(err)
+        if _wants_json():
+            response = jsonify({"error": description, "status": code})
+        else:
+            page = render_template("error.html", title=title, description=description)
+            response = app.make_response(page)
+        response.status_code = code
+        response.headers.update(_headers(err))
         return response

@@ -137,7 +137,8 @@ def test_blacklist_optouts_answers_platforms_and_webhooks(app, admin):
     assert "hired" in admin.get("/admin/answers").text
     assert "Partner" in admin.get("/admin/platforms").text
     hooks = admin.get("/admin/webhooks")
-    assert "ConnectionError: refused" in hooks.text and "Retry" in hooks.text
+    assert "ConnectionError: refused" in hooks.text and "Relancer" in hooks.text  # French first
+    assert "Retry" in admin.get("/admin/webhooks?lang=en").text
     admin.post("/admin/blacklist/remove", data={"csrf": csrf, "address": "gone@x.example"})
     admin.post("/admin/optouts/12345678900011/restore", data={"csrf": csrf})
     with app.app_context():

@@ -1,6 +1,7 @@
 """Quick answers through signed links: GET shows, POST acts, once, with a preview."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -92,11 +93,18 @@ def test_interview_in_the_past_is_refused(app, client, application_id):
     path = _path(app, application_id, "interview")
     form = {**INTERVIEW, "date": (dt.date.today() - dt.timedelta(days=1)).isoformat()}
     page = client.post(path, data={**form, "csrf": _csrf(client.get(path).text)})
-    assert page.status_code == 400 and "date: the interview cannot be in the past" in page.text
-    for field in ("mode", "where", "contact_name"):
+    # The recruiter reads the platform's language (French): field label, then the error.
+    expected = "Date\u00a0: L'entretien ne peut pas avoir lieu dans le passé."
+    assert page.status_code == 400 and expected in html.unescape(page.text)
+    labels = {
+        "mode": "Format",
+        "where": "Adresse, numéro de téléphone ou lien",
+        "contact_name": "Personne à contacter",
+    }
+    for field, label in labels.items():
         bad = {**form, "date": _future().isoformat(), field: ""}
         page = client.post(path, data={**bad, "csrf": _csrf(client.get(path).text)})
-        assert page.status_code == 400 and f"{field}:" in page.text
+        assert page.status_code == 400 and f"{label}\u00a0:" in html.unescape(page.text)
 
 
 def test_rejection_reasons_and_the_anti_discrimination_note(app, client, worker, application_id):
@@ -176,7 +184,7 @@ def test_opt_out_confirm_then_post_and_admin_restore(app, client, application_id
         assert db.session.get(CompanyOptOut, "12345678900011") is None  # GET did nothing
     assert client.post(path, data={}).status_code == 400  # no CSRF token
     done = client.post(path, data={"csrf": _csrf(page.text)})
-    assert done.status_code == 200 and "C&#39;est fait" in done.text
+    assert done.status_code == 200 and "C'est fait" in done.text
     assert calls == [("12345678900011", True)]
     with app.app_context():
         assert db.session.get(CompanyOptOut, "12345678900011").email == "rh@acme.example"

@@ -40,7 +40,7 @@ def open_recruiter_email(page, live, company_email: str, button: str) -> str:
     """From /outbox, open the email to the recruiter; return the quick-answer link."""
     page.goto(f"{live.widget}/outbox/")
     page.locator("tr", has_text=company_email).get_by_role("link").first.click()
-    body = page.frame_locator("iframe[title='HTML part']")
+    body = page.frame_locator("iframe[title='Partie HTML']")
     return body.get_by_role("link", name=button).get_attribute("href")
 
 
@@ -71,7 +71,7 @@ def test_apply_then_interview_information_and_rejection(live, context, tmp_path)
     page.goto(f"{live.widget}/outbox/")
     page.locator("tr", has_text=emails[siret]).get_by_role("link").first.click()
     sync_api.expect(page.locator("dd", has_text="cv.pdf")).to_be_visible()
-    body = page.frame_locator("iframe[title='HTML part']")
+    body = page.frame_locator("iframe[title='Partie HTML']")
     sync_api.expect(body.get_by_text("Bonjour <b>!</b>")).to_be_visible()  # escaped
 
     # 3. Interview.

@@ -165,9 +165,11 @@ def test_a_replayed_signature_is_refused(client, lbb_app):
     assert client.get("/api/v1/company/?" + query).status_code == 200
     replay = client.get("/api/v1/company/?" + query)
     assert replay.status_code == 401 and replay.json == {
-        "error": "signature already used",
+        "error": "signature déjà utilisée",  # French first
         "field": "signature",
     }
+    english = client.get("/api/v1/company/?" + query, headers={"Accept-Language": "en"})
+    assert english.json == {"error": "signature already used", "field": "signature"}
 
 
 def test_lbb_key_command_prints_the_signing_key(lbb_app):

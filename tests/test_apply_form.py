@@ -172,7 +172,7 @@ def test_at_most_five_files_and_ten_megabytes(app, client, setup):
         response = post_apply(client, platform, data)
         assert response.status_code == status
         assert (response.json["code"], response.json["field"]) == ("err_too_large", "attachments")
-        assert "10 Mo" in response.json["error"]
+        assert "10\u202fMo" in response.json["error"]  # CLDR: narrow no-break space
     with app.app_context():
         assert count(Application) == 0
 
@@ -196,7 +196,7 @@ def test_fields_are_validated_with_messages_in_the_candidate_language(app, clien
         "consent": "Your consent is needed to send the application.",
         "email": "Enter a valid email address.",
         "first_name": "This field is required.",
-        "message": "This is too long (at most 4000 characters).",
+        "message": "This is too long (at most 4,000 characters).",
         "phone": "Enter a valid phone number.",
     }
     assert body["field"] == "consent"

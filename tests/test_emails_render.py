@@ -1,9 +1,27 @@
 """Template pairs in both languages, escaping, and header-injection refusal."""
 
+import functools
+
 import pytest
+from babel.support import Translations
 
 from emails.message import FileAttachment, HeaderInjectionError, Message
-from emails.render import SUBJECTS, render
+from emails.render import SUBJECTS, Translator
+from emails.render import render as render_email
+from server.i18n import TRANSLATIONS, format_size
+
+
+@functools.cache
+def translator(lang: str) -> Translator:
+    """What the server hands in, built here straight from the compiled catalogue."""
+    catalogue = Translations.load(str(TRANSLATIONS), [lang])
+    size = functools.partial(format_size, locale=lang)
+    return Translator(catalogue.gettext, catalogue.ngettext, size)
+
+
+def render(name: str, lang: str, subject_values: dict, **context):
+    return render_email(name, lang, subject_values, translator=translator(lang), **context)
+
 
 CANDIDATE = {
     "first_name": "Marie",
@@ -29,7 +47,7 @@ SUBJECT_VALUES = {"candidate": "Marie Dupont", "job": "Caissier", "company": "Ac
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-@pytest.mark.parametrize("name", sorted(SUBJECTS["fr"]))
+@pytest.mark.parametrize("name", sorted(SUBJECTS))
 def test_every_pair_renders_and_escapes(name, lang):
     rendered = render(name, lang, SUBJECT_VALUES, **CONTEXT)
     assert rendered.subject and "\n" not in rendered.subject
@@ -47,17 +65,29 @@ def test_recruiter_email_has_details_attachments_and_answer_links(lang):
         assert f'href="{url}"' in rendered.html
         assert url in rendered.text
     assert "marie@candidate.example" in rendered.html and "0600000000" in rendered.text
-    assert "cv&lt;1&gt;.pdf (2 kB)" in rendered.html and "cv<1>.pdf (2 kB)" in rendered.text
+    size = {"fr": "2\u202fko", "en": "2 kB"}[lang]  # CLDR's short units
+    assert f"cv&lt;1&gt;.pdf ({size})" in rendered.html and f"cv<1>.pdf ({size})" in rendered.text
     # The candidate's line breaks survive in HTML, escaped.
     assert "Bonjour,<br>\n&lt;script&gt;" in rendered.html
     assert "<script>alert(1)</script>" in rendered.text  # plain text is never interpreted
 
 
-def test_languages_differ_and_unknown_falls_back_to_french():
+def test_languages_differ():
     fr = render("answer_hired", "fr", SUBJECT_VALUES, **CONTEXT)
     en = render("answer_hired", "en", SUBJECT_VALUES, **CONTEXT)
-    assert "Félicitations" in fr.html and "Congratulations" in en.html
-    assert render("answer_hired", "de", SUBJECT_VALUES, **CONTEXT).subject == fr.subject
+    assert "Félicitations\u202f!" in fr.html and "Congratulations!" in en.html
+    assert fr.subject == "Acme vous annonce votre recrutement"
+    assert en.subject == "Acme is hiring you"
+
+
+def test_translated_text_escapes_values_but_keeps_its_own_markup():
+    rendered = render("answer_rejection", "fr", {**SUBJECT_VALUES, "company": "A&B"}, **CONTEXT)
+    assert "<strong>Acme &amp; Co</strong> a étudié votre candidature" in rendered.html
+    assert (
+        "Motif\u00a0: poste pourvu." in rendered.html
+        and "Motif\u00a0: poste pourvu." in rendered.text
+    )
+    assert rendered.subject == "Réponse de A&B à votre candidature"  # a header: not HTML
 
 
 def test_subject_line_breaks_from_candidates_are_collapsed():

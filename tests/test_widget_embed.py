@@ -9,7 +9,7 @@ import re
 import pytest
 from flask_babel import force_locale, gettext
 
-from server.applications.i18n import CATALOGUE_DIR, catalogue
+from server.applications.messages import MESSAGES, catalogue
 from server.config import PROJECT_ROOT
 from server.extensions import db
 from server.models import Platform
@@ -157,23 +157,34 @@ def test_company_apply_info(app, client, platform):
     assert client.get(f"/embed/{platform}/companies/00000000000000").status_code == 404
 
 
-def test_catalogues_cover_every_string_the_candidate_sees():
-    fr, en = catalogue("fr"), catalogue("en")
-    assert set(fr) == set(en)
+def test_the_widget_catalogue_covers_every_key_the_candidate_sees(app):
+    catalogues = {}
+    for lang in ("fr", "en"):
+        with app.test_request_context(query_string={"lang": lang}):
+            catalogues[lang] = catalogue()
+    fr, en = catalogues["fr"], catalogues["en"]
+    assert set(fr) == set(en) == set(MESSAGES)
     for lang in (fr, en):
         assert all(value.strip() for value in lang.values())
+    assert fr["search_heading"] == "Trouvez les entreprises susceptibles de vous recruter"
+    assert en["search_heading"] == "Find companies likely to hire you"
     used = set()
     for template in (WIDGET / "templates" / "widget").glob("*.html"):
         used |= set(re.findall(r"\bt\.(\w+)", template.read_text()))
     for script in (WIDGET / "modules").glob("*.js"):
-        used |= set(re.findall(r'\bt\("(\w+)"', script.read_text()))
+        for call in re.findall(r"\bt\(([^)]*)\)", script.read_text()):
+            used |= set(re.findall(r'"(\w+)"', call))  # t("key") and t(c ? "a" : "b")
     used |= {f"trend_{x}" for x in ("up", "flat", "down")}
+    used |= {f"contract_{x}" for x in ("permanent", "internship", "other")}
     missing = used - set(fr)
     assert not missing, missing
-    # Placeholders are the same in both languages.
+    # The JS reads {name} placeholders, the same in both languages; limits come filled in.
     for key in fr:
+        assert "%(" not in fr[key] and "%(" not in en[key], key
         assert set(re.findall(r"\{\w+\}", fr[key])) == set(re.findall(r"\{\w+\}", en[key])), key
-    assert sorted(p.name for p in CATALOGUE_DIR.glob("*.json")) == ["en.json", "fr.json"]
+    assert fr["files_hint"] == "5 fichiers et 10\u202fMo au total au plus, CV compris."
+    assert en["message_hint"] == "Up to 4,000 characters. {left} left."
+    assert not (WIDGET / "i18n").exists()  # one catalogue: server/translations
 
 
 def test_demo_page_embeds_from_the_other_origin(app, client, runner):

@@ -1,7 +1,8 @@
 """`/admin`: deliveries, platforms, applications and their timeline, answers, blacklist.
 
 Behind a login (AdminUser, hashed passwords); every POST carries a CSRF token bound to
-the session; sessions are cookie-signed by Flask with SECRET_KEY.
+the session; sessions are cookie-signed by Flask with SECRET_KEY. In French unless
+`?lang=en` asks otherwise (remembered for the session).
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from server import clock
@@ -22,6 +26,7 @@ from server.answers.opt_out import restore
 from server.auth import admin_login
 from server.delivery.actions import discard_email, retry_email
 from server.extensions import db, limiter
+from server.i18n import pick_lang, use_lang
 from server.models import (
     Answer,
     Application,
@@ -36,15 +41,43 @@ from server.webhooks.notifications import retry_delivery
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 PAGE = 100
+SESSION_LANG = "admin_lang"
+# States of emails, webhook deliveries and applications, as the admin reads them.
+STATES = {
+    "queued": _l("queued"),
+    "sending": _l("sending"),
+    "sent": _l("sent"),
+    "failed": _l("failed"),
+    "delayed": _l("delayed"),
+    "pending": _l("pending"),
+    "submitted": _l("submitted"),
+    "pending_confirmation": _l("waiting for the candidate's confirmation"),
+    "answered": _l("answered"),
+}
+
+
+def state_label(state: str | None) -> str:
+    return str(STATES.get(state or "", state or ""))
+
+
+def lang_url(lang: str) -> str:
+    """This page in `lang`."""
+    return url_for(request.endpoint, **{**request.view_args, **request.args, "lang": lang})
 
 
 @bp.app_context_processor
 def _inject() -> dict:
-    return {"admin_csrf": admin_login.csrf_token} if request.blueprint == "admin" else {}
+    if request.blueprint != "admin":
+        return {}
+    return {"admin_csrf": admin_login.csrf_token, "state_label": state_label, "lang_url": lang_url}
 
 
 @bp.before_request
 def _guard():
+    # French unless asked: the browser's Accept-Language does not count here.
+    if request.args.get("lang"):
+        session[SESSION_LANG] = pick_lang(request.args["lang"])
+    use_lang(session.get(SESSION_LANG))
     if request.endpoint == "admin.login":
         return None
     if admin_login.signed_in_user() is None:
@@ -67,11 +100,14 @@ def login():
             request.form.get("username", ""), request.form.get("password", "")
         )
         if user is not None:
+            lang = session.get(SESSION_LANG)
             admin_login.sign_in(user)
+            if lang:  # the only choice that survives the new session
+                session[SESSION_LANG] = lang
             target = request.args.get("next", "")
             safe = target.startswith("/admin") and not target.startswith("//")
             return redirect(target if safe else url_for("admin.index"))
-        error = "Wrong username or password."
+        error = gettext("Wrong username or password.")
     return render_template("admin/login.html", error=error), 401 if error else 200
 
 
@@ -103,7 +139,7 @@ def emails():
     elif state in ("queued", "sending", "sent", "failed"):
         query = query.where(Email.state == state)
     else:
-        abort(400, "unknown state")
+        abort(400, gettext("Unknown state."))
     return render_template("admin/emails.html", emails=db.session.scalars(query).all(), state=state)
 
 
@@ -116,7 +152,7 @@ def email(email_id: int):
 def _act(action, *args):
     try:
         action(*args)
-        flash("Done.")
+        flash(gettext("Done."))
     except LookupError as err:
         flash(str(err))
 
@@ -192,7 +228,7 @@ def blacklist_remove():
     entry = db.session.get(BlacklistEntry, request.form.get("address", "")) or abort(404)
     db.session.delete(entry)
     db.session.commit()
-    flash(f"{entry.address} removed from the blacklist.")
+    flash(gettext("%(address)s removed from the blacklist.", address=entry.address))
     return redirect(url_for("admin.blacklist"))
 
 
@@ -200,7 +236,10 @@ def blacklist_remove():
 def optout_restore(siret: str):
     if restore(siret):
         flash(
-            f"Company {siret} restored: it receives applications again, and is listed again "
-            "once the worker has rebuilt the search index."
+            gettext(
+                "Company %(siret)s restored: it receives applications again, and is listed "
+                "again once the worker has rebuilt the search index.",
+                siret=siret,
+            )
         )
     return redirect(url_for("admin.blacklist"))

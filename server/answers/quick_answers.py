@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from flask_babel import LazyString, format_number, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -12,63 +14,30 @@ from server import clock
 from server.delivery import compose
 from server.delivery.queueing import store_and_enqueue
 from server.extensions import db
+from server.i18n import TIMEZONE, format_moment, lazy
 from server.models import Answer, Application
 from server.models.answer import ACTIONS, REJECTION_REASONS
 from server.webhooks.notifications import notify
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+PARIS = zoneinfo.ZoneInfo(TIMEZONE)
 MODES = ("on_site", "phone", "video")
 MAX_TEXT = 2000
 
+# Shown to the recruiter on the form and to the candidate in the email, each in their
+# own language: lazy, so each is translated where it is shown.
+TITLES = {
+    "interview": _l("Propose an interview"),
+    "information": _l("Ask for information"),
+    "rejection": _l("Decline the application"),
+    "hired": _l("Announce the hire"),
+}
+MODE_LABELS = {"on_site": _l("On site"), "phone": _l("By phone"), "video": _l("By video call")}
 REASON_LABELS = {
-    "fr": {
-        "position_filled": "le poste est déjà pourvu",
-        "no_opening": "aucun recrutement n'est prévu actuellement",
-        "profile_mismatch": "le profil ne correspond pas aux besoins du poste",
-        "experience": "l'expérience demandée pour le poste est plus importante",
-        "other": "une autre raison, précisée dans le message",
-    },
-    "en": {
-        "position_filled": "the position has already been filled",
-        "no_opening": "no hiring is planned at the moment",
-        "profile_mismatch": "the profile does not match the position's needs",
-        "experience": "the position requires more experience",
-        "other": "another reason, given in the message",
-    },
-}
-DAYS = {
-    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-}
-MONTHS = {
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
+    "position_filled": _l("the position has already been filled"),
+    "no_opening": _l("no hiring is planned at the moment"),
+    "profile_mismatch": _l("the profile does not match the position's needs"),
+    "experience": _l("the position requires more experience"),
+    "other": _l("another reason, given in the message"),
 }
 
 
@@ -89,31 +58,37 @@ class AlreadyAnswered(Exception):
 def _text(form: dict, name: str, required: bool, limit: int = MAX_TEXT) -> str:
     value = str(form.get(name) or "").strip()
     if required and not value:
-        raise AnswerError(name, "required")
+        raise AnswerError(name, gettext("This field is required."))
     if len(value) > limit:
-        raise AnswerError(name, f"too long (at most {limit} characters)")
+        message = ngettext(
+            "This is too long (at most %(max)s character).",
+            "This is too long (at most %(max)s characters).",
+            limit,
+            max=format_number(limit),
+        )
+        raise AnswerError(name, message)
     return value
 
 
 def validate(action: str, form: dict, at: dt.datetime | None = None) -> dict:
     """The answer's detail from the submitted form; AnswerError names a bad field."""
     if action not in ACTIONS:
-        raise AnswerError("action", "unknown answer")
+        raise AnswerError("action", gettext("Unknown answer."))
     if action == "interview":
         try:
             day = dt.date.fromisoformat(str(form.get("date") or ""))
         except ValueError:
-            raise AnswerError("date", "expected a date") from None
+            raise AnswerError("date", gettext("Enter a date.")) from None
         try:
             time = dt.time.fromisoformat(str(form.get("time") or ""))
         except ValueError:
-            raise AnswerError("time", "expected a time") from None
+            raise AnswerError("time", gettext("Enter a time.")) from None
         when = dt.datetime.combine(day, time, tzinfo=PARIS)
         if when <= (at or clock.now()):
-            raise AnswerError("date", "the interview cannot be in the past")
+            raise AnswerError("date", gettext("The interview cannot be in the past."))
         mode = str(form.get("mode") or "")
         if mode not in MODES:
-            raise AnswerError("mode", "choose on site, phone or video")
+            raise AnswerError("mode", gettext("Choose on site, by phone or by video call."))
         return {
             "date": day.isoformat(),
             "time": time.strftime("%H:%M"),
@@ -125,35 +100,30 @@ def validate(action: str, form: dict, at: dt.datetime | None = None) -> dict:
     if action == "rejection":
         reason = str(form.get("reason") or "")
         if reason not in REJECTION_REASONS:
-            raise AnswerError("reason", "choose a reason")
+            raise AnswerError("reason", gettext("Choose a reason."))
         return {"reason": reason, "message": _text(form, "message", reason == "other")}
     return {"message": _text(form, "message", action == "information")}
 
 
-def format_when(detail: dict, lang: str) -> str:
-    day = dt.date.fromisoformat(detail["date"])
-    lang = lang if lang in DAYS else "fr"
-    weekday, month = DAYS[lang][day.weekday()], MONTHS[lang][day.month - 1]
-    if lang == "en":
-        return f"{weekday} {day.day} {month} {day.year} at {detail['time']}"
-    return f"{weekday} {day.day} {month} {day.year} à {detail['time']}"
+def interview_time(detail: dict) -> dt.datetime:
+    """When the interview is: the recruiter typed a date and a time in Paris."""
+    day, time = dt.date.fromisoformat(detail["date"]), dt.time.fromisoformat(detail["time"])
+    return dt.datetime.combine(day, time, tzinfo=PARIS)
 
 
-def email_context(application: Application, action: str, detail: dict) -> dict:
-    lang = application.lang if application.lang in REASON_LABELS else "fr"
-    context: dict[str, object] = {}
+def email_context(action: str, detail: dict) -> dict[str, LazyString]:
+    """Words the candidate's email needs, rendered in the email's language."""
+    context: dict[str, LazyString] = {}
     if action == "interview":
-        context["when"] = format_when(detail, lang)
+        context["when"] = lazy(format_moment, interview_time(detail))
     if action == "rejection":
-        context["reason_label"] = REASON_LABELS[lang][detail["reason"]]
+        context["reason_label"] = REASON_LABELS[detail["reason"]]
     return context
 
 
 def preview(application: Application, action: str, detail: dict):
     """The candidate email as it would be sent (not stored)."""
-    return compose.answer_email(
-        application, action, detail, **email_context(application, action, detail)
-    )
+    return compose.answer_email(application, action, detail, **email_context(action, detail))
 
 
 def existing(application: Application, action: str) -> Answer | None:

@@ -7,11 +7,13 @@ token as CSRF protection. A bad or expired link gets a clear page, never a 500.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from server.answers import quick_answers
 from server.answers.opt_out import opt_out
 from server.extensions import db
+from server.i18n import use_lang
 from server.links import BadLink, make_token, read_token
 from server.models import Application, Company, CompanyOptOut
 from server.models.answer import ACTIONS, REJECTION_REASONS
@@ -20,31 +22,10 @@ from server.security import private_page_headers
 bp = Blueprint("answers", __name__, url_prefix="/answers", template_folder="templates")
 FORM_TOKEN_SECONDS = 4 * 3600
 
-TEXT = {
-    "fr": {
-        "title": {
-            "interview": "Proposer un entretien",
-            "information": "Demander des informations",
-            "rejection": "Refuser la candidature",
-            "hired": "Annoncer le recrutement",
-        },
-        "modes": {"on_site": "Sur place", "phone": "Par téléphone", "video": "En visio"},
-        "invalid": "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier.",
-        "expired": "Ce lien a expiré. Répondez directement au candidat par e-mail.",
-        "gone": "Cette candidature n'existe plus (les données sont effacées après un délai).",
-    },
-    "en": {
-        "title": {
-            "interview": "Propose an interview",
-            "information": "Ask for information",
-            "rejection": "Decline the application",
-            "hired": "Announce the hire",
-        },
-        "modes": {"on_site": "On site", "phone": "By phone", "video": "By video call"},
-        "invalid": "This link is not valid. Check that it was copied in full.",
-        "expired": "This link has expired. Please reply to the candidate by email.",
-        "gone": "This application no longer exists (data is erased after a while).",
-    },
+PROBLEMS = {
+    "invalid": _l("This link is not valid. Check that it was copied in full."),
+    "expired": _l("This link has expired. Please reply to the candidate by email."),
+    "gone": _l("This application no longer exists (data is erased after a while)."),
 }
 
 
@@ -56,15 +37,16 @@ def _headers(response):
     return response
 
 
-def _lang(application: Application | None = None) -> str:
+def _use_recruiter_lang(application: Application | None = None) -> str:
+    """The recruiter reads the partner platform's language; without one, their browser's."""
     if application is not None and application.platform is not None:
-        return application.platform.lang if application.platform.lang in TEXT else "fr"
-    return "en" if request.accept_languages.best_match(["fr", "en"]) == "en" else "fr"
+        return use_lang(application.platform.lang)
+    return use_lang(request.accept_languages.best_match(["fr", "en"]))
 
 
 def _problem(reason: str, status: int, application: Application | None = None):
-    lang = _lang(application)
-    page = render_template("answers/problem.html", lang=lang, message=TEXT[lang][reason])
+    lang = _use_recruiter_lang(application)
+    page = render_template("answers/problem.html", lang=lang, message=PROBLEMS[reason])
     return page, status
 
 
@@ -98,18 +80,18 @@ def answer(token: str):
     application, action, error = _load(token)
     if error is not None:
         return error
-    lang = _lang(application)
+    lang = _use_recruiter_lang(application)
     company = db.session.get(Company, application.siret)
     scope = {"application": application.public_id, "action": action}
     page = {
         "lang": lang,
-        "text": TEXT[lang],
+        "title": quick_answers.TITLES[action],
         "action": action,
         "application": application,
         "company": company,
         "reasons": REJECTION_REASONS,
-        "reason_labels": quick_answers.REASON_LABELS[lang],
-        "modes": quick_answers.MODES,
+        "reason_labels": quick_answers.REASON_LABELS,
+        "modes": quick_answers.MODE_LABELS,
         "csrf": make_token("form", scope),
     }
     if (done := quick_answers.existing(application, action)) is not None:
@@ -146,7 +128,7 @@ def optout(token: str):
     company = db.session.get(Company, str(payload.get("siret")))
     if company is None:
         abort(404)
-    lang = _lang()
+    lang = _use_recruiter_lang()
     scope = {"optout": company.siret}
     page = {"lang": lang, "company": company, "csrf": make_token("form", scope)}
     already = db.session.get(CompanyOptOut, company.siret) is not None

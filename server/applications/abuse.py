@@ -13,10 +13,11 @@ import math
 import time
 
 from flask import current_app
+from flask_babel import ngettext
 from limits import parse
 from sqlalchemy import func, select
 
-from server.applications.i18n import translate
+from server.applications.messages import refuse
 from server.errors import ApiError
 from server.extensions import db, limiter
 from server.models import Application
@@ -26,49 +27,70 @@ def setting(name: str):
     return current_app.config[name]  # defaults and parsing: server/config.py
 
 
-def _refuse(key: str, lang: str, status: int, field: str | None = None, **values) -> ApiError:
-    return ApiError(translate(key, lang, **values), status=status, field=field, code=key)
+def _wait(scope: str, minutes: int) -> str:
+    if scope == "ip":
+        return ngettext(
+            "Too many applications from your connection. Try again in %(num)d minute.",
+            "Too many applications from your connection. Try again in %(num)d minutes.",
+            minutes,
+        )
+    return ngettext(
+        "Too many applications with this email address. Try again in %(num)d minute.",
+        "Too many applications with this email address. Try again in %(num)d minutes.",
+        minutes,
+    )
 
 
-def _hit(setting_name: str, scope: str, identity: str, key: str, lang: str, field: str | None):
+def _hit(setting_name: str, scope: str, identity: str, field: str | None) -> None:
     item = parse(str(setting(setting_name)))
     strategy = limiter.limiter
     if not strategy.hit(item, "spontane-apply", scope, identity):
         reset_at = strategy.get_window_stats(item, "spontane-apply", scope, identity).reset_time
         minutes = max(1, math.ceil((reset_at - time.time()) / 60))
-        err = _refuse(key, lang, 429, field, minutes=minutes)
-        err.details["retry_after"] = minutes * 60
-        raise err
+        code = "err_rate_ip" if scope == "ip" else "err_rate_email"
+        raise ApiError(
+            _wait(scope, minutes), status=429, field=field, code=code, retry_after=minutes * 60
+        )
 
 
-def check_ip(ip: str, lang: str) -> None:
+def check_ip(ip: str) -> None:
     """Counted on every attempt, valid or not, so probing the form costs the prober."""
-    _hit("APPLY_LIMIT_PER_IP", "ip", ip or "unknown", "err_rate_ip", lang, None)
+    _hit("APPLY_LIMIT_PER_IP", "ip", ip or "unknown", None)
 
 
-def check_honeypot(value: str, lang: str) -> None:
+def check_honeypot(value: str) -> None:
     if value:
-        raise _refuse("err_honeypot", lang, 400)
+        raise refuse("err_honeypot")
 
 
-def check_candidate(email: str, siret: str, lang: str) -> None:
+def _duplicate(days: int) -> ApiError:
+    text = ngettext(
+        "You already applied to this company less than %(num)d day ago.",
+        "You already applied to this company less than %(num)d days ago.",
+        days,
+    )
+    return ApiError(text, status=409, field="siret", code="err_duplicate")
+
+
+def check_candidate(email: str, siret: str) -> None:
     # Never the address itself in Redis keys.
     digest = hashlib.sha256(email.encode()).hexdigest()[:32]
-    _hit("APPLY_LIMIT_PER_EMAIL", "email", digest, "err_rate_email", lang, "email")
+    _hit("APPLY_LIMIT_PER_EMAIL", "email", digest, "email")
     now = dt.datetime.now(dt.UTC)
     day_ago = now - dt.timedelta(days=1)
 
     def count(*where) -> int:
         return db.session.scalar(select(func.count(Application.id)).where(*where)) or 0
 
-    since = now - dt.timedelta(days=int(setting("APPLY_DUPLICATE_DAYS")))
+    days = int(setting("APPLY_DUPLICATE_DAYS"))
+    since = now - dt.timedelta(days=days)
     if count(
         Application.email == email, Application.siret == siret, Application.created_at >= since
     ):
-        raise _refuse("err_duplicate", lang, 409, "siret")
+        raise _duplicate(days)
     cap = int(setting("APPLY_CAP_PER_CANDIDATE_PER_DAY"))
     if count(Application.email == email, Application.created_at >= day_ago) >= cap:
-        raise _refuse("err_cap_candidate", lang, 429, "email")
+        raise refuse("err_cap_candidate", 429, "email")
     cap = int(setting("APPLY_CAP_PER_COMPANY_PER_DAY"))
     if count(Application.siret == siret, Application.created_at >= day_ago) >= cap:
-        raise _refuse("err_cap_company", lang, 429, "siret")
+        raise refuse("err_cap_company", 429, "siret")

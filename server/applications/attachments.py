@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import filetype
 from werkzeug.datastructures import FileStorage
 
-from server.applications.i18n import translate
-from server.errors import ApiError
+from server.applications.limits import MAX_FILES, MAX_TOTAL_BYTES
+from server.applications.messages import refuse
 
 # Detected MIME type → the extension the stored name gets.
 ACCEPTED = {
@@ -19,8 +19,6 @@ ACCEPTED = {
     "image/jpeg": "jpg",
     "image/png": "png",
 }
-MAX_FILES = 5
-MAX_TOTAL_BYTES = 10 * 1024 * 1024
 _DETECTORS = [t for t in filetype.TYPES if t.mime in ACCEPTED]
 
 
@@ -50,15 +48,13 @@ def detect(data: bytes) -> str | None:
     return kind.mime if kind else None
 
 
-def check_files(cv: FileStorage | None, others: list[FileStorage], lang: str) -> list[CheckedFile]:
+def check_files(cv: FileStorage | None, others: list[FileStorage]) -> list[CheckedFile]:
     """The CV first, then the other files; ApiError naming the field at fault."""
     if cv is None or not cv.filename:
-        raise ApiError(translate("err_cv_required", lang), field="cv", code="err_cv_required")
+        raise refuse("err_cv_required", field="cv")
     uploads = [(cv, True, "cv")] + [(f, False, "attachments") for f in others if f.filename]
     if len(uploads) > MAX_FILES:
-        raise ApiError(
-            translate("err_too_many_files", lang), field="attachments", code="err_too_many_files"
-        )
+        raise refuse("err_too_many_files", field="attachments")
     checked: list[CheckedFile] = []
     total = 0
     for upload, is_cv, field in uploads:
@@ -66,16 +62,12 @@ def check_files(cv: FileStorage | None, others: list[FileStorage], lang: str) ->
         data = upload.stream.read(MAX_TOTAL_BYTES - total + 1)
         total += len(data)
         if total > MAX_TOTAL_BYTES:
-            raise ApiError(translate("err_too_large", lang), field=field, code="err_too_large")
+            raise refuse("err_too_large", field=field)
         name = upload.filename or "document"
         if not data:
-            raise ApiError(
-                translate("err_file_empty", lang, name=name), field=field, code="err_file_empty"
-            )
+            raise refuse("err_file_empty", field=field, name=name)
         mime = detect(data)
         if mime is None:
-            raise ApiError(
-                translate("err_file_type", lang, name=name), field=field, code="err_file_type"
-            )
+            raise refuse("err_file_type", field=field, name=name)
         checked.append(CheckedFile(_safe_name(name, ACCEPTED[mime]), mime, data, is_cv))
     return checked

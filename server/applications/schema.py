@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import format_number, ngettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
-from server.applications.i18n import translate
+from server.applications.limits import MESSAGE_MAX
+from server.applications.messages import message
 from server.errors import ApiError
 
-MESSAGE_MAX = 4000
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
 SIRET_RE = re.compile(r"^\d{14}$")
 ROME_RE = re.compile(r"^[A-N]\d{4}$")
@@ -65,19 +66,28 @@ _KEYS = {
 }
 
 
-def _message_key(field: str, message: str) -> tuple[str, dict]:
-    if message.startswith("err_"):
-        return message, {}
-    if message in _KEYS:
-        return _KEYS[message], {}
-    if message.startswith("Longer than maximum length"):
-        return "err_too_long", {"max": message.rstrip(".").rsplit(" ", 1)[-1]}
+def _too_long(limit: int) -> str:
+    return ngettext(
+        "This is too long (at most %(max)s character).",
+        "This is too long (at most %(max)s characters).",
+        limit,
+        max=format_number(limit),
+    )
+
+
+def _translated(field: str, text: str) -> str:
+    if text.startswith("err_"):
+        return message(text)
+    if text in _KEYS:
+        return message(_KEYS[text])
+    if text.startswith("Longer than maximum length"):
+        return _too_long(int(text.rstrip(".").rsplit(" ", 1)[-1]))
     if field == "siret":
-        return "err_company", {}
-    return "err_required", {}
+        return message("err_company")
+    return message("err_required")
 
 
-def load_form(data: dict, lang: str) -> dict:
+def load_form(data: dict) -> dict:
     """Cleaned fields; ApiError (400) naming the first bad field, with all of them attached."""
     # Trim whitespace the browser may keep; empty optional fields become None / "".
     cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
@@ -87,13 +97,13 @@ def load_form(data: dict, lang: str) -> dict:
     try:
         result = ApplyForm().load(cleaned)
     except ValidationError as err:
-        errors = {}
-        for field, messages in sorted(err.normalized_messages().items()):
-            key, values = _message_key(field, messages[0])
-            errors[field] = translate(key, lang, **values)
+        errors = {
+            field: _translated(field, messages[0])
+            for field, messages in sorted(err.normalized_messages().items())
+        }
         first = next(iter(errors))
         raise ApiError(
-            translate("err_fix_fields", lang), field=first, code="invalid", fields=errors
+            message("err_fix_fields"), field=first, code="invalid", fields=errors
         ) from None
     result["email"] = result["email"].lower()
     return result

@@ -9,11 +9,10 @@ from werkzeug.datastructures import FileStorage
 
 from server.applications import abuse
 from server.applications.attachments import check_files
-from server.applications.i18n import translate
+from server.applications.messages import refuse
 from server.applications.tokens import FormGrant, issue_confirm_token
 from server.clock import now as clock_now
 from server.delivery.pipeline import deliver_application, send_email_confirmation
-from server.errors import ApiError
 from server.extensions import db
 from server.models import Application, Attachment, Company, Platform, Rome
 
@@ -28,25 +27,17 @@ def submit(
     others: list[FileStorage],
 ) -> Application:
     """Store the application with its files, then ask the mail pipeline to deliver it."""
-    lang = form["lang"]
     if not platform.apply_enabled:
-        raise ApiError(translate("apply_closed", lang), status=403, code="apply_closed")
+        raise refuse("apply_closed", 403)
     company = db.session.get(Company, form["siret"])
     if company is None:
-        raise ApiError(
-            translate("err_company", lang), status=404, field="siret", code="err_company"
-        )
+        raise refuse("err_company", 404, "siret")
     if not company.email:
-        raise ApiError(
-            translate("apply_unavailable", lang),
-            status=409,
-            field="siret",
-            code="apply_unavailable",
-        )
+        raise refuse("apply_unavailable", 409, "siret")
     if form["rome_code"] and db.session.get(Rome, form["rome_code"]) is None:
-        raise ApiError(translate("err_job", lang), field="rome_code", code="err_job")
-    abuse.check_candidate(form["email"], form["siret"], lang)
-    files = check_files(cv, others, lang)
+        raise refuse("err_job", field="rome_code")
+    abuse.check_candidate(form["email"], form["siret"])
+    files = check_files(cv, others)
 
     now = clock_now()
     # A partner that signed this email address has vouched for it: no confirmation needed.
@@ -61,7 +52,7 @@ def submit(
         email=form["email"],
         phone=form["phone"],
         message=form["message"],
-        lang=lang,
+        lang=form["lang"],
         send_copy=form["send_copy"],
         status="pending_confirmation" if needs_confirmation else "submitted",
         email_confirmed_at=now if vouched else None,

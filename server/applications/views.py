@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.applications import abuse, remember
-from server.applications.attachments import MAX_TOTAL_BYTES
-from server.applications.i18n import catalogue, pick_lang, translate
+from server.applications.limits import MAX_TOTAL_BYTES
+from server.applications.messages import catalogue, message, refuse
 from server.applications.schema import HONEYPOT_FIELD, load_form
 from server.applications.service import confirm_email as confirm_application
 from server.applications.service import submit
@@ -20,6 +21,7 @@ from server.applications.tokens import TokenError, read_confirm_token, read_form
 from server.assets import TEMPLATES_DIR, asset_url
 from server.errors import ApiError
 from server.extensions import db
+from server.i18n import current_lang, use_lang
 from server.models import Application, Company, Platform
 from server.platforms.origins import normalize_origin
 from server.platforms.registry import find_platform
@@ -31,7 +33,7 @@ bp = Blueprint("applications", __name__, template_folder=str(TEMPLATES_DIR))
 def _active_platform(client_id: str) -> Platform:
     platform = find_platform(client_id)
     if platform is None:
-        raise ApiError("unknown or disabled platform", status=404, field="client_id")
+        raise ApiError(gettext("unknown or disabled platform"), status=404, field="client_id")
     return platform
 
 
@@ -41,7 +43,7 @@ def _own_origins() -> set[str]:
     return origins
 
 
-def _check_origin(lang: str) -> None:
+def _check_origin() -> None:
     # CSRF without cookies, part one: the browser's Origin must be ours (the iframe).
     origin = request.headers.get("Origin", "")
     try:
@@ -49,30 +51,28 @@ def _check_origin(lang: str) -> None:
     except ValueError:
         same_origin = False
     if not same_origin:
-        raise ApiError(translate("err_form_invalid", lang), status=403, code="err_form_invalid")
+        raise refuse("err_form_invalid", 403)
 
 
 @bp.post("/embed/<client_id>/apply")
 def apply(client_id: str):
     # Refuse oversized bodies before parsing them (files + the form's text fields).
     request.max_content_length = MAX_TOTAL_BYTES + 256 * 1024
-    lang = pick_lang(request.args.get("lang"))
     try:
-        lang = pick_lang(request.form.get("lang"), lang)
+        # The candidate's language, as the form says (`?lang=` still wins).
+        use_lang(request.form.get("lang"))
     except RequestEntityTooLarge:
-        raise ApiError(
-            translate("err_too_large", lang), status=413, field="attachments", code="err_too_large"
-        ) from None
+        raise refuse("err_too_large", 413, "attachments") from None
     platform = _active_platform(client_id)
-    abuse.check_ip(get_remote_address() or "", lang)
-    _check_origin(lang)
+    abuse.check_ip(get_remote_address() or "")
+    _check_origin()
     # Part two: the form carries the token signed when we rendered it for this platform.
     try:
         grant = read_form_token(request.form.get("form_token", ""), platform.client_id)
     except TokenError as err:
-        raise ApiError(translate(err.key, lang), status=403, code=err.key) from None
-    abuse.check_honeypot(request.form.get(HONEYPOT_FIELD, ""), lang)
-    form = load_form(request.form.to_dict(), lang)
+        raise refuse(err.key, 403) from None
+    abuse.check_honeypot(request.form.get(HONEYPOT_FIELD, ""))
+    form = load_form(request.form.to_dict())
     cv = request.files.get("cv")
     if (cv is None or not cv.filename) and request.form.get("remembered"):
         cv = _remembered_cv(platform, request.form["remembered"], form["email"])
@@ -96,48 +96,45 @@ def _remembered_cv(platform: Platform, blob: str, email: str) -> FileStorage | N
 @bp.post("/embed/<client_id>/recall")
 def recall(client_id: str):
     """Decrypt the details the partner page keeps for us (see applications/remember.py)."""
-    lang = pick_lang(request.args.get("lang"))
     platform = _active_platform(client_id)
-    _check_origin(lang)
+    _check_origin()
     details = remember.unseal(
         platform.client_id, str((request.get_json(silent=True) or {}).get("blob", ""))
     )
     if details is None:
-        raise ApiError("unknown or expired details", status=404, field="blob")
+        raise ApiError(gettext("unknown or expired details"), status=404, field="blob")
     return jsonify(remember.public(details))
 
 
 @bp.route("/embed/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token: str):
     """GET shows what will happen; only POST confirms (link scanners change nothing)."""
-    lang = pick_lang(request.accept_languages.best_match(["fr", "en"]))
     try:
         public_id = read_confirm_token(token)
     except TokenError as err:
-        return _message_page(lang, "confirm_title", translate(err.key, lang), 400)
+        return _message_page("confirm_title", message(err.key), 400)
     application = db.session.scalar(select(Application).where(Application.public_id == public_id))
     if application is None:
-        return _message_page(lang, "confirm_title", translate("confirm_invalid", lang), 404)
-    lang = application.lang
+        return _message_page("confirm_title", message("confirm_invalid"), 404)
+    use_lang(application.lang)  # the page speaks the language the candidate applied in
     found = db.session.get(Company, application.siret)
     name = found.display_name if found else application.siret
     if request.method == "POST":
         if not confirm_application(application):
-            return _message_page(lang, "confirm_title", translate("confirm_done", lang), 200)
-        text = translate("confirmed_text", lang, company=name)
-        return _message_page(lang, "confirmed_title", text, 200)
+            return _message_page("confirm_title", message("confirm_done"), 200)
+        return _message_page("confirmed_title", message("confirmed_text", company=name), 200)
     if application.status != "pending_confirmation":
-        return _message_page(lang, "confirm_title", translate("confirm_done", lang), 200)
-    text = translate("confirm_text", lang, email=application.email, company=name)
-    return _message_page(lang, "confirm_title", text, 200, action=request.path)
+        return _message_page("confirm_title", message("confirm_done"), 200)
+    text = message("confirm_text", email=application.email, company=name)
+    return _message_page("confirm_title", text, 200, action=request.path)
 
 
-def _message_page(lang: str, title_key: str, text: str, status: int, action: str | None = None):
+def _message_page(title_key: str, text: str, status: int, action: str | None = None):
     body = render_template(
         "widget/message.html",
-        t=catalogue(lang),
-        lang=lang,
-        title=catalogue(lang)[title_key],
+        t=catalogue(),
+        lang=current_lang(),
+        title=message(title_key),
         text=text,
         action=action,
         css=asset_url("widget.css"),

@@ -7,6 +7,7 @@ import hmac
 import secrets
 
 from flask import abort, request, session
+from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -60,4 +61,4 @@ def check_csrf() -> None:
     expected = str(session.get(SESSION_CSRF) or "")
     given = request.form.get("csrf", "")
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
-        abort(400, "bad or missing CSRF token")
+        abort(400, gettext("Bad or missing CSRF token."))

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable
 
 from flask import g, request
+from flask_babel import gettext
 from sqlalchemy import select
 
 from server.errors import ApiError
@@ -57,7 +58,9 @@ def current_api_user() -> ApiUser | None:
         key = presented_key()
         user = user_by_key(key) if key else None
         if key and user is None:
-            raise ApiError("unknown or disabled API key", status=401, field="Authorization")
+            raise ApiError(
+                gettext("unknown or disabled API key"), status=401, field="Authorization"
+            )
         g.api_user = user
     return user
 
@@ -73,9 +76,10 @@ def require_scope(scope: str) -> Callable:
         def wrapped(*args, **kwargs):
             user = current_api_user()
             if user is None:
-                raise ApiError("an API key is required", status=401, field="Authorization")
+                raise ApiError(gettext("an API key is required"), status=401, field="Authorization")
             if not user.has_scope(scope):
-                raise ApiError(f"this API key lacks the {scope!r} scope", status=403)
+                message = gettext("this API key lacks the '%(scope)s' scope", scope=scope)
+                raise ApiError(message, status=403)
             return view(*args, **kwargs)
 
         return wrapped

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from flask import current_app
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from server.errors import ApiError
@@ -51,30 +52,36 @@ def verify(params: list[tuple[str, str]], route: str, now: dt.datetime | None = 
     values = dict(params)
     for name in ("user", "timestamp", "signature"):
         if not values.get(name):
-            raise ApiError(f"{name} is required", status=400, field=name)
+            raise ApiError(gettext("%(name)s is required", name=name), status=400, field=name)
     try:
         stamp = dt.datetime.strptime(values["timestamp"], TIMESTAMP_FORMAT).replace(tzinfo=dt.UTC)
     except ValueError:
-        raise ApiError(
-            "timestamp must look like 2024-05-31T12:00:00 (UTC)", status=400, field="timestamp"
-        ) from None
+        message = gettext(
+            "timestamp must look like %(example)s (UTC)", example="2024-05-31T12:00:00"
+        )
+        raise ApiError(message, status=400, field="timestamp") from None
     now = now or dt.datetime.now(dt.UTC)
     if abs(now - stamp) > MAX_SKEW:
-        raise ApiError("timestamp is more than 10 minutes off", status=401, field="timestamp")
+        message = ngettext(
+            "timestamp is more than %(num)d minute off",
+            "timestamp is more than %(num)d minutes off",
+            int(MAX_SKEW.total_seconds() // 60),
+        )
+        raise ApiError(message, status=401, field="timestamp")
     user = db.session.scalar(select(ApiUser).where(ApiUser.name == values["user"], ApiUser.active))
     if user is None:
-        raise ApiError("unknown or disabled user", status=401, field="user")
+        raise ApiError(gettext("unknown or disabled user"), status=401, field="user")
     key = signing_key(user)
     given = values["signature"].lower()
     if not any(
         hmac.compare_digest(compute_signature(params, key, algorithm), given)
         for algorithm in ALGORITHMS
     ):
-        raise ApiError("signature does not match", status=401, field="signature")
+        raise ApiError(gettext("signature does not match"), status=401, field="signature")
     # SET NX: only the first request with this signature on this route passes (a consumer
     # may ask the list and the count with the same parameters); expiry covers the window.
     seconds = int(2 * MAX_SKEW.total_seconds())
     replay_key = f"{REPLAY_PREFIX}{route}:{given}"
     if not redis_store.connection().set(replay_key, 1, nx=True, ex=seconds):
-        raise ApiError("signature already used", status=401, field="signature")
+        raise ApiError(gettext("signature already used"), status=401, field="signature")
     return user

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from server.delivery.outcomes import record_failed
 from server.delivery.queueing import enqueue
 from server.extensions import db
 from server.models import Email
 
 
-def retry_email(email_id: int) -> Email:
-    """Queue a failed (or stuck queued) email again, now."""
+def _actionable(email_id: int) -> Email:
+    """The email, unless it is unknown, sent or being sent (LookupError, shown to the admin)."""
     email = db.session.get(Email, email_id)
     if email is None:
-        raise LookupError(f"no email {email_id}")
-    if email.state in ("sent", "sending"):
-        raise LookupError(f"email {email_id} is {email.state}: nothing to retry")
+        raise LookupError(gettext("No email %(id)s.", id=email_id))
+    if email.state == "sent":
+        raise LookupError(gettext("Email %(id)s was already sent.", id=email_id))
+    if email.state == "sending":
+        raise LookupError(gettext("Email %(id)s is being sent right now.", id=email_id))
+    return email
+
+
+def retry_email(email_id: int) -> Email:
+    """Queue a failed (or stuck queued) email again, now."""
+    email = _actionable(email_id)
     email.state = "queued"
     email.not_before = None
     email.failed_at = None
@@ -24,11 +34,7 @@ def retry_email(email_id: int) -> Email:
 
 def discard_email(email_id: int) -> Email:
     """Give up on a queued or failed email: it will never be sent."""
-    email = db.session.get(Email, email_id)
-    if email is None:
-        raise LookupError(f"no email {email_id}")
-    if email.state in ("sent", "sending"):
-        raise LookupError(f"email {email_id} is {email.state}: it cannot be discarded")
+    email = _actionable(email_id)
     record_failed(email, "discarded by an admin")
     email.job_id = None  # any job still queued for it stops without sending
     db.session.commit()

@@ -1,7 +1,8 @@
 """Build the email rows of an application: recruiter email, copy, answers, notices.
 
 Rendering happens here, once: the row stores exactly what is sent (and what the admin and
-the outbox show). Rows are returned unsaved; the pipeline adds and enqueues them.
+the outbox show). Rows are returned unsaved; the pipeline adds and enqueues them. Each
+email is written in its reader's language (`in_lang`), whatever the page that caused it.
 """
 
 from __future__ import annotations
@@ -9,14 +10,27 @@ from __future__ import annotations
 from email.utils import parseaddr
 
 from flask import current_app
+from flask_babel import get_translations, gettext
 
-from emails.render import render
+from emails.render import Rendered, Translator, render
 from server.extensions import db
+from server.i18n import format_size, in_lang
 from server.links import answer_url, optout_url
 from server.models import Application, Company, Email, Rome
 from server.models.answer import ACTIONS
 
-ANY_JOB = {"fr": "tous métiers", "en": "any job"}
+# The `emails` package gets the catalogue's callables, unformatted (Jinja formats and escapes
+# the values); the language is the one `in_lang` forces around each rendering.
+TRANSLATOR = Translator(
+    gettext=lambda message: get_translations().ugettext(message),
+    ngettext=lambda singular, plural, n: get_translations().ungettext(singular, plural, n),
+    format_size=format_size,
+)
+
+
+def _render(name: str, lang: str, subject_values: dict[str, str], **context: object) -> Rendered:
+    with in_lang(lang) as chosen:
+        return render(name, chosen, subject_values, translator=TRANSLATOR, **context)
 
 
 def display_address(name: str, address: str) -> str:
@@ -39,7 +53,10 @@ def _company(application: Application) -> Company:
 
 def _job_label(application: Application, lang: str) -> str:
     rome = db.session.get(Rome, application.rome_code) if application.rome_code else None
-    return rome.label if rome else ANY_JOB.get(lang, ANY_JOB["fr"])
+    if rome:
+        return rome.label
+    with in_lang(lang):
+        return gettext("any job")
 
 
 def _candidate(application: Application) -> dict[str, str]:
@@ -73,7 +90,7 @@ def recruiter_email(application: Application) -> Email:
     links = {action: answer_url(application.public_id, action) for action in ACTIONS}
     links["optout"] = optout_url(company.siret, company.email)
     attachments = _attachments(application)
-    rendered = render(
+    rendered = _render(
         "application_recruiter",
         lang,
         {"candidate": _name(application), "job": job},
@@ -115,7 +132,7 @@ def _to_candidate(
     company = _company(application)
     lang = application.lang
     job = _job_label(application, lang)
-    rendered = render(
+    rendered = _render(
         kind,
         lang,
         {"company": company.display_name, "candidate": _name(application), "job": job},
@@ -166,7 +183,7 @@ def confirmation_email(application: Application, url: str) -> Email:
 def forward_email(application: Application, to_address: str) -> Email:
     company = _company(application)
     attachments = _attachments(application)
-    rendered = render(
+    rendered = _render(
         "attachments_forward",
         "fr",
         {"candidate": _name(application), "company": company.display_name},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext
 
 from server.delivery.provider_events import handle_events
 from server.errors import ApiError
@@ -31,11 +32,11 @@ def _authorized() -> bool:
 @limiter.exempt
 def mailjet():
     if not _authorized():
-        raise ApiError("missing or wrong webhook secret", 401, "secret")
+        raise ApiError(gettext("missing or wrong webhook secret"), 401, "secret")
     body = request.get_json(silent=True)
     if isinstance(body, dict):
         body = [body]  # Mailjet sends one event, or a list when grouping is on
     if not isinstance(body, list):
-        raise ApiError("expected a JSON event or a list of events", 400, "body")
+        raise ApiError(gettext("expected a JSON event or a list of events"), 400, "body")
     counts = handle_events(body)
     return jsonify(counts), 200

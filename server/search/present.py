@@ -12,19 +12,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from server.extensions import db
+from server.i18n import in_lang
 from server.models import Commune, Company, ContactMode, HeadcountBracket, Naf, Offer, Rome
 from server.search import get_engine
 from server.search.engine import Hit
 from server.search.text import commune_display_name
 
 DEFAULT_CONTACT_MODE = "Envoyer un CV et une lettre de motivation"
-# The reference table's modes, in English for `lang=en`; any other mode is shown as stored.
-CONTACT_MODES_EN = {
-    "Envoyer un CV et une lettre de motivation": "Send a CV and a cover letter",
-    "Se présenter spontanément": "Go and introduce yourself in person",
+# The reference table's usual modes (French data) → catalogue messages, for `lang=en`; any
+# other mode is shown as stored.
+CONTACT_MODES = {
+    "Envoyer un CV et une lettre de motivation": _l("Send a CV and a cover letter"),
+    "Se présenter spontanément": _l("Go and introduce yourself in person"),
 }
 CONTACT_SCOPES = ("email", "phone", "website")
 OFFER_COUNT_CHUNK = 500
@@ -72,7 +75,10 @@ class Labels:
             or self.contact_by_rome.get(rome or "")
             or DEFAULT_CONTACT_MODE
         )
-        return CONTACT_MODES_EN.get(mode, mode) if lang == "en" else mode
+        if lang == "fr" or mode not in CONTACT_MODES:
+            return mode
+        with in_lang(lang):
+            return str(CONTACT_MODES[mode])
 
 
 def labels(app: Flask | None = None) -> Labels:

@@ -15,6 +15,7 @@ import logging
 import time
 
 import requests
+from flask_babel import gettext
 from rq import Retry, get_current_job
 from sqlalchemy import event
 
@@ -135,7 +136,7 @@ def retry_delivery(delivery_id: int) -> WebhookDelivery:
     """Send a failed delivery again (admin)."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None:
-        raise LookupError(f"no webhook delivery {delivery_id}")
+        raise LookupError(gettext("No webhook delivery %(id)s.", id=delivery_id))
     delivery.state = "pending"
     db.session.commit()
     deliver_webhook.enqueue(delivery.id)

@@ -16,9 +16,10 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext
 from sqlalchemy import select
 
-from server.applications.i18n import catalogue, pick_lang
+from server.applications.messages import catalogue
 from server.applications.tokens import issue_form_token, read_prefill, sign_prefill
 from server.assets import (
     ENTRY_MODULE,
@@ -32,6 +33,7 @@ from server.assets import (
 )
 from server.errors import ApiError
 from server.extensions import db
+from server.i18n import use_lang
 from server.models import Commune, CommunePostcode, Company, Platform, Rome
 from server.models.platform import THEMES
 from server.platforms.origins import allows_origin, normalize_origin, swap_loopback
@@ -80,7 +82,7 @@ def module(version: str, name: str):
 def _refused(lang: str, status: int):
     """A page that says why, and that no site can frame (security.py denies framing)."""
     body = render_template(
-        "widget/refused.html", t=catalogue(lang), lang=lang, css=asset_url("widget.css")
+        "widget/refused.html", t=catalogue(), lang=lang, css=asset_url("widget.css")
     )
     return body, status, {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
 
@@ -126,7 +128,8 @@ def _offers_available() -> bool:
 @bp.get("/embed/<client_id>")
 def iframe(client_id: str):
     platform = find_platform(client_id)
-    lang = pick_lang(request.args.get("lang"), platform.lang if platform else None)
+    # `?lang=` (the snippet's data-lang), else the partner's language.
+    lang = use_lang(platform.lang if platform else None)
     parent = request.args.get("parent", "")
     if platform is None:
         current_app.logger.info(
@@ -157,11 +160,11 @@ def iframe(client_id: str):
         "applyUrl": url_for("applications.apply", client_id=platform.client_id, lang=lang),
         "recallUrl": url_for("applications.recall", client_id=platform.client_id, lang=lang),
         "companyUrl": url_for("widget.company", client_id=platform.client_id, siret="SIRET"),
-        "messages": catalogue(lang),
+        "messages": catalogue(),
     }
     body = render_template(
         "widget/embed.html",
-        t=catalogue(lang),
+        t=config["messages"],
         lang=lang,
         theme=theme,
         scheme=scheme,
@@ -183,10 +186,10 @@ def company(client_id: str, siret: str):
     """What the detail view needs beyond the public API: whether applying is possible."""
     platform = find_platform(client_id)
     if platform is None:
-        raise ApiError("unknown or disabled platform", status=404, field="client_id")
+        raise ApiError(gettext("unknown or disabled platform"), status=404, field="client_id")
     found = db.session.get(Company, siret)
     if found is None:
-        raise ApiError("unknown company", status=404, field="siret")
+        raise ApiError(gettext("unknown company"), status=404, field="siret")
     return jsonify(
         {"siret": found.siret, "can_apply": bool(platform.apply_enabled and found.email)}
     )
