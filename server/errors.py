@@ -41,8 +41,11 @@ def register_error_handlers(app: Flask) -> None:
             return err
         response = jsonify({"error": err.description, "status": err.code})
         response.status_code = err.code or 500
-        if err.response is not None:  # keep Retry-After and similar headers
-            for key, value in err.response.headers.items():
-                if key.lower() not in ("content-type", "content-length"):
-                    response.headers[key] = value
+        # Keep the error's own headers: Allow of a 405, Retry-After of a 429, and the like.
+        headers = list(err.get_headers())
+        if err.response is not None:
+            headers += list(err.response.headers.items())
+        for key, value in headers:
+            if key.lower() not in ("content-type", "content-length"):
+                response.headers[key] = value
         return response

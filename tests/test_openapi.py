@@ -154,6 +154,27 @@ def test_argument_errors_keep_the_json_error_format(api_app):
     assert response.json["field"] == "contract" and "'cdi' is not one of" in response.json["error"]
 
 
+def test_an_undeclared_method_is_answered_with_allow(api_app):
+    response = api_app.test_client().delete("/api/v1/companies")
+    assert response.status_code == 405 and response.json["status"] == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_values_no_table_can_hold_are_not_looked_up(api_app):
+    """A NUL byte, which PostgreSQL refuses in a query, is an unknown user or email."""
+    client = api_app.test_client()
+    stamp = dt.datetime.now(dt.UTC).strftime(TIMESTAMP_FORMAT)
+    query = {"user": "fuzz\x00", "timestamp": stamp, "signature": "ab" * 32}
+    response = client.get("/api/v1/company/count/", query_string=query)
+    assert response.status_code == 401 and response.json["field"] == "user"
+    event = {"event": "bounce", "hard_bounce": True, "CustomID": "a\x00", "email": "x\x00@y.fr"}
+    response = client.post(
+        f"/webhooks/mailjet?secret={SECRET}",
+        json=[event, {"event": "sent", "MessageID": "9" * 200}],
+    )
+    assert response.status_code == 200 and response.json == {"applied": 0, "unknown": 2}
+
+
 def _sign(case, key: str, nonce: str) -> None:
     """Sign a La Bonne Boite request as its consumers do, so fuzzing reaches its search.
 
