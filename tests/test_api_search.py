@@ -190,14 +190,15 @@ def test_contact_modes_are_said_in_the_asked_language(client):
 def test_openapi_document(client):
     doc = client.get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.")
-    params = {p["name"]: p for p in doc["paths"]["/companies"]["get"]["parameters"]}
+    params = {p["name"]: p for p in doc["paths"]["/api/v1/companies"]["get"]["parameters"]}
     assert params["rome"]["required"] and params["sort"]["schema"]["enum"] == [
         "score",
         "distance",
         "smart",
     ]
     assert params["page_size"]["schema"]["default"] == 20
-    assert "/autocomplete/places" in doc["paths"] and "Company" in doc["components"]["schemas"]
+    assert "/api/v1/autocomplete/places" in doc["paths"]
+    assert "Company" in doc["components"]["schemas"]
     company = doc["components"]["schemas"]["Company"]["properties"]
     assert company["explanation"] == {"$ref": "#/components/schemas/Explanation"}
 

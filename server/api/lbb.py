@@ -1,15 +1,33 @@
-"""La Bonne Boite API v1 compatibility: its routes, parameters, signatures and fields."""
+"""La Bonne Boite API v1 compatibility: its routes, parameters, signatures and fields.
+
+Each request is checked in La Bonne Boite's order: the signature first (`signed`), then
+its parameters (LbbSearchArgs), then, translated to ours, our own search validation.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+import functools
+from collections.abc import Callable
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import gettext
 
 from server.api.views import company_detail, search_query
 from server.auth.lbb_signatures import verify
-from server.auth.rate_limits import api_budget
+from server.auth.rate_limits import api_budget, lbb_rate_limit_key
 from server.errors import ApiError
 from server.extensions import limiter
+from server.models import ApiUser
 from server.schemas import load_args
+from server.schemas.endpoint import endpoint
+from server.schemas.lbb import (
+    LbbCompaniesSchema,
+    LbbCountSchema,
+    LbbDetailArgs,
+    LbbFiltersSchema,
+    LbbOfficeSchema,
+    LbbSearchArgs,
+)
 from server.schemas.search import CompanySearchArgs
 from server.search import get_engine
 from server.search.lookups import get_lexicon
@@ -25,7 +43,6 @@ RENAMED = {
 }
 PASSED = ("latitude", "longitude", "departments", "distance", "sort", "page", "page_size")
 HEADCOUNTS = {"all": None, "1": None, "small": "small", "2": "small", "big": "big", "3": "big"}
-SORTS = ("score", "distance")
 DISTANCE_LABELS = {
     10: "Moins de 10 km",
     30: "Moins de 30 km",
@@ -34,52 +51,53 @@ DISTANCE_LABELS = {
     None: "France entière",
 }
 HEADCOUNT_LABELS = {"small": "Moins de 50 salariés", "big": "50 salariés et plus"}
+ERRORS = (400, 401, 429)
 
-
-def _lbb_key() -> str:
-    return "lbb:" + (request.args.get("user") or request.remote_addr or "unknown")
-
-
-limiter.limit(api_budget, key_func=_lbb_key)(bp)
+limiter.limit(api_budget, key_func=lbb_rate_limit_key)(bp)
 
 _search_args = CompanySearchArgs()
 
 
-def _translate(params: dict[str, str]) -> dict[str, str]:
+def signed(view: Callable) -> Callable:
+    """Verify the request's signature before anything else; the view gets its `user`."""
+
+    @functools.wraps(view)
+    def wrapped(*args: object, **kwargs: object):
+        user = verify(list(request.args.items(multi=True)), request.path)
+        return view(*args, user=user, **kwargs)
+
+    return wrapped
+
+
+def translate(params: dict) -> dict:
+    """Our search arguments (CompanySearchArgs) from La Bonne Boite's parsed parameters."""
     args = {ours: params[theirs] for theirs, ours in RENAMED.items() if params.get(theirs)}
-    args.update({name: params[name] for name in PASSED if params.get(name)})
+    args.update({name: params[name] for name in PASSED if name in params})
     if not args.get("rome") and params.get("rome_codes_keyword_search"):
         found = get_lexicon().complete_jobs(params["rome_codes_keyword_search"], 1)
         if not found:
-            raise ApiError("no job matches this keyword", field="rome_codes_keyword_search")
+            raise ApiError(
+                gettext("no job matches this keyword"), field="rome_codes_keyword_search"
+            )
         args["rome"] = found[0]["rome"]
     if not args.get("rome"):
-        raise ApiError("rome_codes or rome_codes_keyword_search is required", field="rome_codes")
-    headcount = params.get("headcount", "all").lower()
-    if headcount not in HEADCOUNTS:
-        raise ApiError("headcount must be all, small or big", field="headcount")
-    if HEADCOUNTS[headcount]:
-        args["headcount"] = HEADCOUNTS[headcount]
-    if args.get("sort", "score") not in SORTS:
-        raise ApiError("sort must be score or distance", field="sort")
-    if params.get("contract", "all") != "all":
-        # No apprenticeship data is held: answering would mislabel companies.
-        raise ApiError("only contract=all is supported", field="contract")
+        raise ApiError(
+            gettext("rome_codes or rome_codes_keyword_search is required"), field="rome_codes"
+        )
+    if HEADCOUNTS[params["headcount"]]:
+        args["headcount"] = HEADCOUNTS[params["headcount"]]
+    # contract: only "all" passes LbbSearchArgs, as no apprenticeship data is held.
     return args
 
 
-def _request() -> tuple[dict, frozenset[str]]:
-    """Verified user's scopes and our validated search arguments."""
-    params = list(request.args.items(multi=True))
-    user = verify(params, request.path)
-    args = _translate(dict(params))
+def search_args(params: dict) -> dict:
+    """Our validated search arguments; errors name La Bonne Boite's parameters."""
     try:
-        parsed = load_args(_search_args, args)
+        return load_args(_search_args, translate(params))
     except ApiError as err:
         theirs = {ours: name for name, ours in RENAMED.items()}
         err.field = theirs.get(err.field, err.field)
         raise
-    return parsed, user.scope_set
 
 
 def _office(item: dict, scopes: frozenset[str]) -> dict:
@@ -109,9 +127,18 @@ def _office(item: dict, scopes: frozenset[str]) -> dict:
 
 
 @bp.get("/company/")
-def companies():
-    args, scopes = _request()
-    result = get_engine().search(search_query(args, facets=False))
+@signed
+@endpoint(
+    "Search companies (La Bonne Boite v1)",
+    args=LbbSearchArgs,
+    response=LbbCompaniesSchema,
+    errors=ERRORS,
+    auth="signature",
+)
+def companies(args: dict, user: ApiUser) -> Response:
+    """La Bonne Boite's company search: its parameters, fields and signature."""
+    scopes = user.scope_set
+    result = get_engine().search(search_query(search_args(args), facets=False))
     items = company_items(result.hits, scopes)
     return jsonify(
         {"companies": [_office(i, scopes) for i in items], "companies_count": result.total}
@@ -119,15 +146,32 @@ def companies():
 
 
 @bp.get("/company/count/")
-def count():
-    args, _ = _request()
-    return jsonify({"companies_count": get_engine().count(search_query(args, facets=False))})
+@signed
+@endpoint(
+    "Count companies (La Bonne Boite v1)",
+    args=LbbSearchArgs,
+    response=LbbCountSchema,
+    errors=ERRORS,
+    auth="signature",
+)
+def count(args: dict, user: ApiUser) -> Response:
+    """How many companies La Bonne Boite's search finds."""
+    query = search_query(search_args(args), facets=False)
+    return jsonify({"companies_count": get_engine().count(query)})
 
 
 @bp.get("/filter/")
-def filters():
-    args, _ = _request()
-    result = get_engine().search(search_query({**args, "page_size": 0}, facets=True))
+@signed
+@endpoint(
+    "Filter counts (La Bonne Boite v1)",
+    args=LbbSearchArgs,
+    response=LbbFiltersSchema,
+    errors=ERRORS,
+    auth="signature",
+)
+def filters(args: dict, user: ApiUser) -> Response:
+    """Counts by NAF code, headcount, distance and contract, with La Bonne Boite's labels."""
+    result = get_engine().search(search_query({**search_args(args), "page_size": 0}, facets=True))
     naf_labels = labels().naf
     facets = result.facets
     return jsonify(
@@ -152,8 +196,16 @@ def filters():
 
 
 @bp.get("/office/<siret>/details")
-def office_details(siret: str):
-    user = verify(list(request.args.items(multi=True)), request.path)
-    rome = request.args.get("rome_code")
+@signed
+@endpoint(
+    "One company (La Bonne Boite v1)",
+    args=LbbDetailArgs,
+    response=LbbOfficeSchema,
+    errors=(400, 401, 404, 429),
+    auth="signature",
+)
+def office_details(siret: str, args: dict, user: ApiUser) -> Response:
+    """A company in La Bonne Boite's fields; `rome_code` picks the job it is shown for."""
+    rome = args.get("rome_code")
     item = company_detail(siret, {"rome": rome} if rome else {}, user.scope_set)
     return jsonify(_office(item, user.scope_set))

@@ -1,136 +1,144 @@
-"""OpenAPI 3.1 document of `/api/v1`, generated from the marshmallow schemas."""
+"""The OpenAPI 3.1 document of the public routes, generated from the code.
+
+Walks the app's URL map: every view carrying an `@endpoint` record (server/schemas/
+endpoint.py) is documented from the marshmallow schemas that parse its query string and
+dump its body, through apispec's MarshmallowPlugin. Routes of any blueprint take part
+without this module importing them.
+"""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, missing
+import re
 
-from server.schemas import responses as out
-from server.schemas.search import (
-    AutocompleteArgs,
-    CommaList,
-    CompanyDetailArgs,
-    CompanySearchArgs,
-    Distance,
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask, current_app
+from werkzeug.routing import Rule
+
+from server.schemas.endpoint import Endpoint, endpoint_of
+from server.schemas.responses import ErrorSchema
+
+DESCRIPTION = (
+    "Companies most likely to hire for a job near a place, lookups and job offers. "
+    "Contact email, phone and website need an API key with that scope "
+    "(`Authorization: Bearer <key>` or `X-API-Key`). Limits apply per key, or per IP "
+    "without one. Errors are JSON: `error` says what is wrong in the request's language "
+    "(`lang`, then Accept-Language) and `field` names the parameter at fault. "
+    "La Bonne Boite API v1 routes take its parameters and its signature instead."
 )
-
-_TYPES = {
-    fields.Int: "integer",
-    fields.Float: "number",
-    fields.Bool: "boolean",
-    fields.Str: "string",
+TAGS = {
+    "api": "Companies and lookups",
+    "api_lbb": "La Bonne Boite v1",
+    "offers": "Job offers",
+    "webhooks": "Webhooks",
 }
-_COMPONENTS: list[type[Schema]] = [
-    out.ExplanationSchema,
-    out.CompanySchema,
-    out.JobScoreSchema,
-    out.CompanyDetailSchema,
-    out.NafFacetSchema,
-    out.HeadcountFacetSchema,
-    out.DistanceFacetSchema,
-    out.FacetsSchema,
-    out.SearchResponseSchema,
-    out.CountResponseSchema,
-    out.FacetsResponseSchema,
-    out.JobSuggestionSchema,
-    out.PlaceSuggestionSchema,
-    out.JobSuggestionsSchema,
-    out.PlaceSuggestionsSchema,
-    out.ErrorSchema,
-]
+ERRORS = {
+    400: "a parameter is invalid (named in `field`)",
+    401: "missing, unknown or wrong credentials (API key, signature or secret)",
+    403: "the API key lacks the scope this route needs",
+    404: "no such resource",
+    429: "rate limit exceeded; retry after Retry-After seconds",
+}
+SECURITY_SCHEMES = {
+    "apiKey": {"type": "http", "scheme": "bearer", "description": "an API key"},
+    "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+    "webhookBasic": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "any user name, the webhook secret as password",
+    },
+    "webhookSecret": {"type": "apiKey", "in": "query", "name": "secret"},
+}
+SECURITY = {
+    "optional": [{}, {"apiKey": []}, {"apiKeyHeader": []}],  # scopes add contact fields
+    "key": [{"apiKey": []}, {"apiKeyHeader": []}],
+    "signature": [{}],  # user, timestamp and signature are query parameters
+    "webhook": [{"webhookBasic": []}, {"webhookSecret": []}],
+}
+PATH_PARAMETERS = {"siret": "SIRET of the establishment (14 digits)"}
+CONVERTER_TYPES = {"int": "integer", "float": "number"}
+_ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
-def _field(field: fields.Field) -> dict:
-    if isinstance(field, fields.Nested):
-        nested = field.nested if isinstance(field.nested, type) else type(field.nested)
-        return {"$ref": f"#/components/schemas/{nested.__name__.removesuffix('Schema')}"}
-    if isinstance(field, fields.List):
-        return {"type": "array", "items": _field(field.inner)}
-    if isinstance(field, CommaList):
-        return {"type": "string", "description": "comma-separated list"}
-    if isinstance(field, Distance):
-        return {"type": "string", "description": "kilometres, or 'france'"}
-    kind = next((t for cls, t in _TYPES.items() if isinstance(field, cls)), "string")
-    spec: dict = {"type": [kind, "null"] if field.allow_none else kind}
-    if field.metadata.get("description"):
-        spec["description"] = field.metadata["description"]
-    return spec
+def openapi_document(app: Flask | None = None) -> dict:
+    """The document of `app` (the current one by default), built once per app."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    if "spontane_openapi" not in app.extensions:
+        app.extensions["spontane_openapi"] = build_document(app)
+    return app.extensions["spontane_openapi"]
 
 
-def _object(schema: type[Schema]) -> dict:
-    return {
-        "type": "object",
-        "properties": {name: _field(f) for name, f in schema().fields.items()},
-    }
-
-
-def _parameters(schema: type[Schema]) -> list[dict]:
-    params = []
-    for name, field in schema().fields.items():
-        spec = _field(field)
-        choices = getattr(field.validate, "choices", None) if field.validate else None
-        if choices:
-            spec["enum"] = list(choices)
-        if field.load_default not in (None, missing) and not callable(field.load_default):
-            default = field.load_default
-            spec["default"] = list(default) if isinstance(default, tuple) else default
-        params.append({"name": name, "in": "query", "required": field.required, "schema": spec})
-    return params
-
-
-def _get(summary: str, params: type[Schema] | None, response: type[Schema], path_param: str = ""):
-    parameters = _parameters(params) if params else []
-    if path_param:
-        parameters.insert(
-            0, {"name": path_param, "in": "path", "required": True, "schema": {"type": "string"}}
+def build_document(app: Flask) -> dict:
+    spec = APISpec(
+        title="Spontane public API",
+        version="1",
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin()],
+        info={"description": DESCRIPTION},
+        tags=[{"name": name} for name in TAGS.values()],
+    )
+    for name, scheme in SECURITY_SCHEMES.items():
+        spec.components.security_scheme(name, scheme)
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        record = endpoint_of(app.view_functions[rule.endpoint])
+        if record is None:
+            continue
+        methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        spec.path(
+            path=_ARGUMENT.sub(r"{\2}", rule.rule),
+            parameters=_path_parameters(rule),
+            operations={method.lower(): _operation(record, rule) for method in methods},
         )
-    ref = lambda s: {"$ref": f"#/components/schemas/{s.__name__.removesuffix('Schema')}"}  # noqa: E731
-    return {
-        "get": {
-            "summary": summary,
-            "parameters": parameters,
-            "responses": {
-                "200": {
-                    "description": "OK",
-                    "content": {"application/json": {"schema": ref(response)}},
-                },
-                "400": {
-                    "description": "a parameter is invalid (named in `field`)",
-                    "content": {"application/json": {"schema": ref(out.ErrorSchema)}},
-                },
-                "429": {"description": "rate limit exceeded; see Retry-After"},
-            },
+    return spec.to_dict()
+
+
+def _path_parameters(rule: Rule) -> list[dict]:
+    parameters = []
+    for converter, name in _ARGUMENT.findall(rule.rule):
+        kind = CONVERTER_TYPES.get(converter, "string")
+        parameter = {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+        if name in PATH_PARAMETERS:
+            parameter["description"] = PATH_PARAMETERS[name]
+        parameters.append(parameter)
+    return parameters
+
+
+def _operation(record: Endpoint, rule: Rule) -> dict:
+    operation: dict = {
+        "operationId": rule.endpoint,
+        "summary": record.summary,
+        "description": record.description,
+        "tags": [TAGS.get(rule.endpoint.split(".")[0], "Other")],
+        "security": SECURITY[record.auth],
+        "responses": {str(record.status): _success(record)},
+    }
+    for status in record.errors:
+        operation["responses"][str(status)] = _error(status)
+    if record.args is not None:
+        # MarshmallowPlugin expands the schema into one parameter per field.
+        operation["parameters"] = [{"in": "query", "schema": record.args}]
+    if record.body is not None:
+        one = record.body
+        schema = {"oneOf": [one, {"type": "array", "items": one}]} if record.batch else one
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schema}},
         }
-    }
+    return operation
 
 
-def openapi_document() -> dict:
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Spontane public API",
-            "version": "1",
-            "description": "Companies most likely to hire for a job near a place, and lookups. "
-            "Contact email, phone and website need an API key with that scope "
-            "(Authorization: Bearer <key>). Limits apply per key, or per IP without one.",
-        },
-        "servers": [{"url": "/api/v1"}],
-        "components": {
-            "schemas": {s.__name__.removesuffix("Schema"): _object(s) for s in _COMPONENTS},
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
-        },
-        "security": [{}, {"apiKey": []}],
-        "paths": {
-            "/companies": _get("Search companies", CompanySearchArgs, out.SearchResponseSchema),
-            "/companies/count": _get("Count companies", CompanySearchArgs, out.CountResponseSchema),
-            "/companies/facets": _get("Facet counts", CompanySearchArgs, out.FacetsResponseSchema),
-            "/companies/{siret}": _get(
-                "One company", CompanyDetailArgs, out.CompanyDetailSchema, "siret"
-            ),
-            "/autocomplete/jobs": _get(
-                "Jobs by label or title", AutocompleteArgs, out.JobSuggestionsSchema
-            ),
-            "/autocomplete/places": _get(
-                "Places by name or postcode", AutocompleteArgs, out.PlaceSuggestionsSchema
-            ),
-        },
+def _success(record: Endpoint) -> dict:
+    schema = record.response if record.response is not None else {"type": "object"}
+    return {"description": record.summary, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(status: int) -> dict:
+    response: dict = {
+        "description": ERRORS[status],
+        "content": {"application/json": {"schema": ErrorSchema}},
     }
+    if status == 429:
+        response["headers"] = {
+            "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+        }
+    return response

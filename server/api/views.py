@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify
+from flask_babel import gettext
 from sqlalchemy import select
 
 from server.api.openapi import openapi_document
@@ -12,9 +13,11 @@ from server.auth.rate_limits import api_budget, rate_limit_key
 from server.errors import ApiError
 from server.extensions import db, limiter
 from server.models import Company, CompanyJobScore, CompanyOptOut
-from server.schemas import load_args
+from server.schemas.endpoint import endpoint
 from server.schemas.responses import (
     CompanyDetailSchema,
+    CountResponseSchema,
+    FacetsResponseSchema,
     FacetsSchema,
     JobSuggestionsSchema,
     PlaceSuggestionsSchema,
@@ -32,9 +35,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 limiter.limit(api_budget, key_func=rate_limit_key)(bp)
 
-_search_args = CompanySearchArgs()
-_detail_args = CompanyDetailArgs()
-_autocomplete_args = AutocompleteArgs()
 _search_response = SearchResponseSchema()
 _detail = CompanyDetailSchema()
 _facets = FacetsSchema()
@@ -46,7 +46,8 @@ def resolve_place(args: dict, field: str = "citycode") -> tuple[float | None, fl
     if args.get("citycode"):
         place = get_lexicon().place(args["citycode"])
         if place is None:
-            raise ApiError(f"unknown commune code {args['citycode']!r}", field=field)
+            message = gettext("unknown commune code '%(code)s'", code=args["citycode"])
+            raise ApiError(message, field=field)
         return place["latitude"], place["longitude"]
     return None, None
 
@@ -81,8 +82,18 @@ def facets_body(facets: Facets) -> dict:
 
 
 @bp.get("/companies")
-def search_companies():
-    args = load_args(_search_args, request.args)
+@endpoint(
+    "Search companies",
+    args=CompanySearchArgs,
+    response=SearchResponseSchema,
+    errors=(400, 401, 429),
+)
+def search_companies(args: dict) -> Response:
+    """Companies most likely to hire for the jobs near the place, best first.
+
+    A place is needed: `citycode`, or `latitude` with `longitude` (not both), or
+    `departments`; `sort=distance` needs a point.
+    """
     query = search_query(args)
     result = get_engine().search(query)
     body = {
@@ -97,14 +108,17 @@ def search_companies():
 
 
 @bp.get("/companies/count")
-def count_companies():
-    query = search_query(load_args(_search_args, request.args), facets=False)
+@endpoint("Count companies", args=CompanySearchArgs, response=CountResponseSchema)
+def count_companies(args: dict) -> Response:
+    """How many companies the same search finds (the parameters of /companies)."""
+    query = search_query(args, facets=False)
     return jsonify({"total": get_engine().count(query)})
 
 
 @bp.get("/companies/facets")
-def company_facets():
-    args = load_args(_search_args, request.args)
+@endpoint("Facet counts", args=CompanySearchArgs, response=FacetsResponseSchema)
+def company_facets(args: dict) -> Response:
+    """Counts by NAF code, headcount and distance, to offer filters (as /companies)."""
     query = search_query({**args, "page_size": 0}, facets=True)
     result = get_engine().search(query)
     return jsonify({"total": result.total, "facets": facets_body(result.facets)})
@@ -113,7 +127,8 @@ def company_facets():
 def company_detail(siret: str, args: dict, granted: frozenset[str]) -> dict:
     company = db.session.get(Company, siret) if siret.isdigit() and len(siret) == 14 else None
     if company is None or db.session.get(CompanyOptOut, siret) is not None:
-        raise ApiError(f"no company with SIRET {siret!r}", status=404, field="siret")
+        message = gettext("no company with SIRET '%(siret)s'", siret=siret)
+        raise ApiError(message, status=404, field="siret")
     jobs = list(
         db.session.scalars(
             select(CompanyJobScore)
@@ -149,25 +164,35 @@ def company_detail(siret: str, args: dict, granted: frozenset[str]) -> dict:
 
 
 @bp.get("/companies/<siret>")
-def company(siret: str):
-    args = load_args(_detail_args, request.args)
+@endpoint(
+    "One company",
+    args=CompanyDetailArgs,
+    response=CompanyDetailSchema,
+    errors=(400, 401, 404, 429),
+)
+def company(siret: str, args: dict) -> Response:
+    """A company and every job it is listed for; `rome` picks the job shown first."""
     return jsonify(_detail.dump(company_detail(siret, args, scopes())))
 
 
 @bp.get("/autocomplete/jobs")
-def autocomplete_jobs():
-    args = load_args(_autocomplete_args, request.args)
+@endpoint("Jobs by label or title", args=AutocompleteArgs, response=JobSuggestionsSchema)
+def autocomplete_jobs(args: dict) -> Response:
+    """Jobs (ROME codes) whose label or a job title matches what is being typed."""
     items = get_lexicon().complete_jobs(args["q"], args["limit"])
     return jsonify(JobSuggestionsSchema().dump({"items": items}))
 
 
 @bp.get("/autocomplete/places")
-def autocomplete_places():
-    args = load_args(_autocomplete_args, request.args)
+@endpoint("Places by name or postcode", args=AutocompleteArgs, response=PlaceSuggestionsSchema)
+def autocomplete_places(args: dict) -> Response:
+    """Communes by name or postcode, the bigger first when ambiguous."""
     items = get_lexicon().complete_places(args["q"], args["limit"])
     return jsonify(PlaceSuggestionsSchema().dump({"items": items}))
 
 
 @bp.get("/openapi.json")
-def openapi():
+@endpoint("This document", errors=(429,))
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API, generated from the code."""
     return jsonify(openapi_document())

@@ -68,7 +68,10 @@ def verify(params: list[tuple[str, str]], route: str, now: dt.datetime | None = 
             int(MAX_SKEW.total_seconds() // 60),
         )
         raise ApiError(message, status=401, field="timestamp")
-    user = db.session.scalar(select(ApiUser).where(ApiUser.name == values["user"], ApiUser.active))
+    name = values["user"]
+    # No user name holds a NUL byte, and PostgreSQL refuses them in a query.
+    query = select(ApiUser).where(ApiUser.name == name, ApiUser.active)
+    user = db.session.scalar(query) if "\x00" not in name else None
     if user is None:
         raise ApiError(gettext("unknown or disabled user"), status=401, field="user")
     key = signing_key(user)

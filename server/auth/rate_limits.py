@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
 from server.auth.api_keys import hash_key, presented_key
@@ -14,6 +14,14 @@ def rate_limit_key() -> str:
     if key:
         return "key:" + hash_key(key)[:16]  # never the key itself in Redis
     return "ip:" + (get_remote_address() or "unknown")
+
+
+def lbb_rate_limit_key() -> str:
+    """La Bonne Boite routes: per `user` parameter (its consumers have no API key header).
+
+    Read raw: limits apply before the view, and so before its signature is checked.
+    """
+    return "lbb:" + (request.args.get("user") or get_remote_address() or "unknown")
 
 
 def api_budget() -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext
 
 from server.delivery.provider_events import handle_events
 from server.errors import ApiError
 from server.extensions import limiter
+from server.schemas.endpoint import endpoint
+from server.schemas.webhooks import MailjetCountsSchema, MailjetEventSchema
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
@@ -30,7 +32,16 @@ def _authorized() -> bool:
 
 @bp.post("/mailjet")
 @limiter.exempt
-def mailjet():
+@endpoint(
+    "Mailjet event callback",
+    response=MailjetCountsSchema,
+    errors=(400, 401),
+    auth="webhook",
+    body=MailjetEventSchema,
+    batch=True,
+)
+def mailjet() -> tuple[Response, int]:
+    """Delivery events of our emails: one event, or a list when Mailjet groups them."""
     if not _authorized():
         raise ApiError(gettext("missing or wrong webhook secret"), 401, "secret")
     body = request.get_json(silent=True)

@@ -28,9 +28,16 @@ def _event_name(event: dict) -> str:
     return name
 
 
+def _text(value: object, longest: int) -> str:
+    """An id or address from an event, or "" when it cannot be one of ours: longer than our
+    column, or holding a NUL byte (PostgreSQL refuses those in a query)."""
+    text = str(value or "")
+    return text if len(text) <= longest and "\x00" not in text else ""
+
+
 def _find(event: dict) -> Email | None:
-    custom_id = str(event.get("CustomID") or "")
-    message_id = str(event.get("MessageID") or "")
+    custom_id = _text(event.get("CustomID"), 36)
+    message_id = _text(event.get("MessageID"), 100)
     if not custom_id and not message_id:
         return None
     clauses = []
@@ -51,7 +58,7 @@ def handle_events(events: list[dict]) -> dict[str, int]:
             continue
         name = _event_name(raw)
         email = _find(raw)
-        address = str(raw.get("email") or (email.to_address if email else ""))
+        address = _text(raw.get("email"), 320) or (email.to_address if email else "")
         if name in ("bounce_hard", "spam", "blocked") and address:
             reason = {"bounce_hard": "bounce"}.get(name, name)
             BlacklistEntry.add(address, reason, int(current_app.config["BLACKLIST_DAYS"]))

@@ -5,85 +5,48 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from server.auth.api_keys import require_scope
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Commune, Company
-from server.models.offer import CONTRACT_TYPES, Offer, utcnow
+from server.models.offer import Offer, utcnow
 from server.offers.index import get_index, mark_stale
 from server.offers.ingest import aware
 from server.offers.normalize import company_key
 from server.offers.places import distance_km
-from server.offers.recommender import DEFAULT_THRESHOLD, MAX_RESULTS
+from server.offers.recommender import DEFAULT_THRESHOLD
+from server.schemas.endpoint import endpoint
+from server.schemas.offers import (
+    OfferCompaniesResponseSchema,
+    OfferFilterArgs,
+    OfferListArgs,
+    OfferListResponseSchema,
+    OfferSearchArgs,
+    OfferSearchResponseSchema,
+    ReloadResponseSchema,
+)
 from server.search.text import commune_display_name
 
 bp = Blueprint("offers", __name__, url_prefix="/api/v1/offers")
 
-DEFAULT_DISTANCE_KM = 30.0
-MAX_DISTANCE_KM = 200.0
-MAX_PAGE_SIZE = 100
-SOURCES_FILTER = ("france_travail", "adzuna", "jsearch")
+Near = tuple[float, float, float]  # latitude, longitude, km
 
 
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(f"{name} must be a whole number", field=name) from None
-    if not low <= value <= high:
-        raise ApiError(f"{name} must be between {low} and {high}", field=name)
-    return value
-
-
-def _float_arg(name: str, low: float, high: float) -> float | None:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ApiError(f"{name} must be a number", field=name) from None
-    if not (low <= value <= high) or math.isnan(value):
-        raise ApiError(f"{name} must be between {low:g} and {high:g}", field=name)
-    return value
-
-
-def _contracts() -> list[str]:
-    values = [v.strip() for v in request.args.get("contract", "").split(",") if v.strip()]
-    unknown = [v for v in values if v not in CONTRACT_TYPES]
-    if unknown:
-        raise ApiError(
-            f"unknown contract type {unknown[0]!r}; expected one of {', '.join(CONTRACT_TYPES)}",
-            field="contract",
-        )
-    return values
-
-
-def _place() -> tuple[float, float, float] | None:
-    """(latitude, longitude, km) from `citycode` or `latitude`+`longitude`, and `distance`."""
-    citycode = request.args.get("citycode", "").strip()
-    latitude = _float_arg("latitude", -90, 90)
-    longitude = _float_arg("longitude", -180, 180)
-    distance = _float_arg("distance", 0.1, MAX_DISTANCE_KM) or DEFAULT_DISTANCE_KM
-    if citycode:
+def _place(args: dict) -> Near | None:
+    """The point of `citycode` (the commune's centre) or of `latitude`+`longitude`."""
+    if citycode := args.get("citycode"):
         commune = db.session.get(Commune, citycode)
         if commune is None or commune.latitude is None:
-            raise ApiError(f"unknown commune code {citycode!r}", field="citycode")
-        return commune.latitude, commune.longitude, distance
-    if (latitude is None) != (longitude is None):
-        field = "longitude" if longitude is None else "latitude"
-        raise ApiError("latitude and longitude go together", field=field)
-    if latitude is None:
-        if request.args.get("distance"):
-            raise ApiError("distance needs citycode or latitude and longitude", field="distance")
-        return None
-    return latitude, longitude, distance
+            message = gettext("unknown commune code '%(code)s'", code=citycode)
+            raise ApiError(message, field="citycode")
+        return commune.latitude, commune.longitude, args["distance"]
+    if "latitude" in args:
+        return args["latitude"], args["longitude"], args["distance"]
+    return None
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -126,17 +89,16 @@ def serialize(offers: list[Offer]) -> list[dict]:
 
 
 @bp.get("/search")
-def search():
-    """Offers most similar to `q` (TF-IDF cosine ≥ threshold), at most 150."""
-    text = request.args.get("q", "").strip()
-    if not text:
-        raise ApiError("q is required: the words to search for", field="q")
-    if len(text) > 500:
-        raise ApiError("q is too long (500 characters at most)", field="q")
-    limit = _int_arg("limit", 20, 1, MAX_RESULTS)
-    contracts, near = _contracts(), _place()
+@endpoint("Search offers", args=OfferSearchArgs, response=OfferSearchResponseSchema)
+def search(args: dict) -> Response:
+    """Offers most similar to `q` (TF-IDF cosine ≥ threshold), at most 150.
+
+    Near a place when `citycode` (which wins) or `latitude` with `longitude` is given;
+    `distance` needs one of them. Blank parameters count as absent.
+    """
+    near = _place(args)
     snapshot = get_index().snapshot  # one complete snapshot for the whole request
-    hits = snapshot.search(text, contracts, near, DEFAULT_THRESHOLD, limit)
+    hits = snapshot.search(args["q"], args["contract"], near, DEFAULT_THRESHOLD, args["limit"])
     rows = {
         o.id: o for o in db.session.scalars(select(Offer).where(Offer.id.in_([h.id for h in hits])))
     }
@@ -149,27 +111,20 @@ def search():
     return jsonify({"total": len(items), "items": items, "index_version": snapshot.version})
 
 
-def _filtered(near: tuple[float, float, float] | None):
+def _filtered(args: dict, near: Near | None):
     """Open offers matching the listing filters, as a SELECT (bounding box for `near`)."""
     query = select(Offer).where(Offer.open_filter())
-    if contracts := _contracts():
-        query = query.where(Offer.contract_type.in_(contracts))
-    if source := request.args.get("source"):
-        if source not in SOURCES_FILTER:
-            raise ApiError(f"source must be one of {', '.join(SOURCES_FILTER)}", field="source")
-        query = query.where(Offer.source == source)
-    if siret := request.args.get("siret"):
-        query = query.where(Offer.siret == siret)
-    if rome := request.args.get("rome"):
-        query = query.where(Offer.rome_code.in_(rome.split(",")))
-    if since := request.args.get("published_since"):
-        try:
-            day = dt.date.fromisoformat(since)
-        except ValueError:
-            raise ApiError(
-                "published_since must be a date (YYYY-MM-DD)", field="published_since"
-            ) from None
-        query = query.where(Offer.published_at >= dt.datetime.combine(day, dt.time(), dt.UTC))
+    if args["contract"]:
+        query = query.where(Offer.contract_type.in_(args["contract"]))
+    if "source" in args:
+        query = query.where(Offer.source == args["source"])
+    if "siret" in args:
+        query = query.where(Offer.siret == args["siret"])
+    if args["rome"]:
+        query = query.where(Offer.rome_code.in_(args["rome"]))
+    if "published_since" in args:
+        since = dt.datetime.combine(args["published_since"], dt.time(), dt.UTC)
+        query = query.where(Offer.published_at >= since)
     if near is not None:
         lat, lon, km = near
         dlat = km / 111.0
@@ -181,22 +136,19 @@ def _filtered(near: tuple[float, float, float] | None):
     return query
 
 
-def _within(offers: list[Offer], near: tuple[float, float, float]) -> list[Offer]:
+def _within(offers: list[Offer], near: Near) -> list[Offer]:
     lat, lon, km = near
     return [o for o in offers if distance_km(lat, lon, o.latitude, o.longitude) <= km]
 
 
 @bp.get("")
-def list_offers():
+@endpoint("List offers", args=OfferListArgs, response=OfferListResponseSchema)
+def list_offers(args: dict) -> Response:
     """Open offers, newest first (`sort=date` for oldest first), with filters and pages."""
-    page = _int_arg("page", 1, 1, 10_000)
-    page_size = _int_arg("page_size", 20, 1, MAX_PAGE_SIZE)
-    sort = request.args.get("sort", "-date")
-    if sort not in ("date", "-date"):
-        raise ApiError("sort must be date or -date", field="sort")
-    near = _place()
-    query = _filtered(near)
-    order = Offer.published_at.asc() if sort == "date" else Offer.published_at.desc()
+    page, page_size = args["page"], args["page_size"]
+    near = _place(args)
+    query = _filtered(args, near)
+    order = Offer.published_at.asc() if args["sort"] == "date" else Offer.published_at.desc()
     query = query.order_by(order, Offer.id)
     if near is None:
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
@@ -211,12 +163,12 @@ def list_offers():
 
 
 @bp.get("/companies")
-def companies():
+@endpoint("Companies with open offers", args=OfferFilterArgs, response=OfferCompaniesResponseSchema)
+def companies(args: dict) -> Response:
     """Companies with open offers, one entry per company across sources and offers."""
-    page = _int_arg("page", 1, 1, 10_000)
-    page_size = _int_arg("page_size", 20, 1, MAX_PAGE_SIZE)
-    near = _place()
-    offers = list(db.session.scalars(_filtered(near)))
+    page, page_size = args["page"], args["page_size"]
+    near = _place(args)
+    offers = list(db.session.scalars(_filtered(args, near)))
     if near is not None:
         offers = _within(offers, near)
     groups: dict[str, dict] = {}
@@ -259,8 +211,15 @@ def companies():
 
 
 @bp.post("/reload")
+@endpoint(
+    "Rebuild the offers index",
+    response=ReloadResponseSchema,
+    status=202,
+    errors=(401, 403, 429),
+    auth="key",
+)
 @require_scope("admin")
-def reload_index():
+def reload_index() -> tuple[Response, int]:
     """Rebuild the recommendation index in the background (every process follows)."""
     version = mark_stale()
     get_index().rebuild_in_background()

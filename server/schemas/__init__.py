@@ -7,22 +7,23 @@ from collections.abc import Mapping
 from marshmallow import Schema, ValidationError
 
 from server.errors import ApiError
+from server.schemas.messages import translated
 
 
-def load_args(schema: Schema, args: Mapping[str, str]) -> dict:
+def load_args(schema: Schema, args: Mapping[str, object]) -> dict:
     """Validate query parameters; the first problem becomes a 400 naming the parameter."""
     try:
         return schema.load(dict(args))
     except ValidationError as err:
         field, message = _first(err.messages)
-        raise ApiError(message, status=400, field=field) from None
+        raise ApiError(translated(message), status=400, field=field) from None
 
 
-def _first(messages: object, path: str = "") -> tuple[str | None, str]:
+def _first(messages: object, path: str = "") -> tuple[str | None, object]:
     if isinstance(messages, dict):
         name, inner = next(iter(messages.items()))
         field = path or (None if name == "_schema" else str(name))
         return _first(inner, field or "")
     if isinstance(messages, list) and messages:
         return _first(messages[0], path)
-    return (path or None), str(messages)
+    return (path or None), messages

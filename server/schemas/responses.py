@@ -117,5 +117,8 @@ class PlaceSuggestionsSchema(Schema):
 
 
 class ErrorSchema(Schema):
-    error = fields.Str()
+    error = fields.Str(
+        required=True, metadata={"description": "what is wrong, in the request's language"}
+    )
     field = fields.Str(metadata={"description": "the parameter at fault"})
+    status = fields.Int(metadata={"description": "the HTTP status, on errors of the framework"})
