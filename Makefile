@@ -49,10 +49,12 @@ test: install
 	else echo "TEST_DATABASE_URL and REDIS_URL unset: PostgreSQL / Redis pass skipped"; fi
 
 test-embedded: install
+	mkdir -p $(dir $(PYTEST_TMP))
 	env -u TEST_DATABASE_URL -u REDIS_URL $(PY) -m pytest --basetemp=$(PYTEST_TMP) $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory check-orphans
 
 test-services: install
+	mkdir -p $(dir $(PYTEST_TMP))
 	$(PY) -m pytest --basetemp=$(PYTEST_TMP) $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory check-orphans
 
