@@ -37,7 +37,7 @@ SUBJECTS = {
     "answer_information": N_("%(company)s would like more information"),
     "answer_rejection": N_("%(company)s's answer to your application"),
     "answer_hired": N_("%(company)s is hiring you"),
-    "recruiter_bounced": N_("Your application to %(company)s could not be delivered"),
+    "application_undelivered": N_("Your application to %(company)s could not be delivered"),
     "attachments_forward": N_("Attachments of %(candidate)s's application"),
     "email_confirmation": N_("Confirm your address to send your application"),
 }

@@ -72,6 +72,15 @@ def _url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
     return raw
 
 
+def _seconds_list(name: str, raw: str) -> str:
+    parts = [p.strip() for p in raw.split(",")]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise ConfigError(
+            name, f"expected seconds separated by commas such as 10,60,300, got {raw!r}"
+        )
+    return ",".join(parts)
+
+
 def _cron(name: str, raw: str) -> str:
     if not croniter.is_valid(raw):
         raise ConfigError(name, f"expected a cron expression such as '0 5 * * *', got {raw!r}")
@@ -109,7 +118,11 @@ class Config:
     MAIL_RATE_LIMITS: str = "1/1,3/60,60/3600"  # empty: no limit
     MAILJET_TEMPLATE_ID: int = 0  # 0: our own HTML for the recruiter email
     MAILJET_WEBHOOK_SECRET: str = ""  # the event webhook refuses every call while empty
-    MAIL_SENDING_STALE_SECONDS: int = 600  # an email "sending" longer than this was orphaned
+    # A `sending` claim lasts this long: past it (or at once if its process died on this
+    # host), the recovery sweep hands the email to a new job, which asks the provider first.
+    MAIL_SENDING_LEASE_SECONDS: int = 90
+    MAIL_MAX_ATTEMPTS: int = 6  # sends tried before an email fails for good
+    MAIL_RETRY_DELAYS: str = "10,60,300,900,3600"  # seconds before each retry, the last repeated
     MAIL_PROVIDER_TIMEOUT: int = 30  # seconds for one call to Mailjet or the SMTP server
     ANSWER_LINK_DAYS: int = 60
     BLACKLIST_DAYS: int = 30
@@ -216,10 +229,12 @@ SPECIAL_PARSERS = {
     "REDIS_URL": lambda n, v: _url(n, v, REDIS_SCHEMES),
     "PUBLIC_URL": lambda n, v: _url(n, v, ("http", "https")).rstrip("/"),
     "OFFERS_REFRESH_CRON": lambda n, v: _cron(n, v),
+    "MAIL_RETRY_DELAYS": lambda n, v: _seconds_list(n, v),
 }
 MINIMUMS = {
     "SMTP_PORT": 1,
-    "MAIL_SENDING_STALE_SECONDS": 1,
+    "MAIL_SENDING_LEASE_SECONDS": 1,
+    "MAIL_MAX_ATTEMPTS": 1,
     "MAIL_PROVIDER_TIMEOUT": 1,
     "ANSWER_LINK_DAYS": 1,
     "ATTACHMENT_RETENTION_DAYS": 1,

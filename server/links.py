@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-PURPOSES = ("answer", "optout", "form")
+PURPOSES = ("answer", "optout", "form", "status")
 DAY = 24 * 3600
 
 
@@ -54,3 +54,9 @@ def answer_url(application_public_id: str, action: str) -> str:
 def optout_url(siret: str, address: str) -> str:
     token = make_token("optout", {"siret": siret, "email": address})
     return f"{current_app.config['PUBLIC_URL']}/answers/optout/{token}"
+
+
+def status_url(application_public_id: str) -> str:
+    """The candidate's page following their application (no expiry beyond the data's own)."""
+    token = make_token("status", {"application": application_public_id})
+    return f"{current_app.config['PUBLIC_URL']}/applications/status/{token}"

@@ -11,6 +11,7 @@ from server.extensions import db
 from server.models import (
     AdminUser,
     Answer,
+    Application,
     BlacklistEntry,
     CompanyOptOut,
     Email,
@@ -87,7 +88,11 @@ def test_failed_email_traceback_retry_and_discard(app, admin, worker):
         worker("mail")
         email = db.session.get(Email, email_id)
         db.session.refresh(email)
-        assert email.state == "sent" and len(sink.messages) == 1
+        assert email.state == "sent"
+        # The candidate was told it failed; the admin's retry then reached the recruiter.
+        recipients = [m.rcpt_tos for m in sink.messages]
+        assert recipients == [["marie@candidate.example"], ["rh@acme.example"]]
+        assert db.session.get(Application, application_id).status == "sent"
     timeline = admin.get(f"/admin/applications/{application_id}")
     assert "email_failed" in timeline.text and "email_sent" in timeline.text
     with app.app_context():

@@ -25,15 +25,10 @@ from tests.test_browser_widget import (
     view_click,
     widget_frame,
 )
+from tests.widget_support import run_mail
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "context", "live"]  # fixtures used here
-
-
-def run_mail(app) -> None:
-    from server.processes.worker import make_worker
-
-    make_worker(app, ("mail",)).work(burst=True)
 
 
 def open_recruiter_email(page, live, company_email: str, button: str) -> str:
@@ -64,8 +59,10 @@ def test_apply_then_interview_information_and_rejection(live, context, tmp_path)
     )
     frame.get_by_label("J'accepte").check()
     view_click(frame.get_by_role("button", name="Envoyer ma candidature"))
-    sync_api.expect(frame.locator("#success-heading")).to_have_text("Candidature envoyée")
+    heading = frame.locator("#success-heading")
+    sync_api.expect(heading).to_have_text("Candidature en cours d'envoi")
     run_mail(live.app)
+    sync_api.expect(heading).to_have_text("Candidature envoyée", timeout=15_000)
 
     # 2. The recruiter email is in the outbox, with the candidate's details and the CV.
     page.goto(f"{live.widget}/outbox/")

@@ -22,7 +22,7 @@ from tests.widget_support import (
 pipeline = pytest.importorskip("server.delivery.pipeline", reason="mail pipeline not built yet")
 
 
-def test_submitted_application_gets_its_emails_stored(app, client):
+def test_submitted_application_gets_its_emails_stored(app, client, worker):
     from server.models import Email
 
     with app.app_context():
@@ -34,9 +34,16 @@ def test_submitted_application_gets_its_emails_stored(app, client):
     with app.app_context():
         application = db.session.scalar(select(Application))
         emails = db.session.scalars(select(Email).where(Email.application_id == application.id))
-        recipients = sorted(e.to_address for e in emails)
-        assert recipients == ["camille.martin@example.org", "recrutement@boulangerie.example"]
+        assert [e.to_address for e in emails] == ["recrutement@boulangerie.example"]
         assert application.siret == SIRET
+    worker("mail")  # the recruiter's email goes, then the candidate's copy
+    with app.app_context():
+        emails = db.session.scalars(select(Email).order_by(Email.id))
+        recipients = [(e.to_address, e.state) for e in emails]
+        assert recipients == [
+            ("recrutement@boulangerie.example", "sent"),
+            ("camille.martin@example.org", "sent"),
+        ]
 
 
 def test_confirmation_link_is_emailed_and_confirming_delivers(app, client):

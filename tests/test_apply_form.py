@@ -107,7 +107,8 @@ def test_stored_even_when_delivery_fails(app, client, setup, monkeypatch):
 
     monkeypatch.setattr(service, "deliver_application", broken)
     response = post_apply(client, platform, apply_fields(token))
-    assert response.status_code == 201
+    # Accepted, not yet queued: the widget says "being sent", the sweep hands it over.
+    assert (response.status_code, response.json["status"]) == (202, "queued")
     with app.app_context():
         assert db.session.scalar(select(Application.status)) == "submitted"
 

@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 from server.config import PROJECT_ROOT
 from server.extensions import db
 from tests.conftest import _app
-from tests.widget_support import pdf
+from tests.widget_support import pdf, run_mail
 
 pytestmark = pytest.mark.browser
 
@@ -228,8 +228,12 @@ def test_embed_search_open_company_apply_and_apply_again_in_one_click(live, cont
     sync_api.expect(frame.locator("#consent")).to_be_focused()
     frame.get_by_label("J'accepte").check()
     view_click(frame.get_by_role("button", name="Envoyer ma candidature"))
-    sync_api.expect(frame.locator("#success-heading")).to_have_text("Candidature envoyée")
-    sync_api.expect(frame.locator("#success-heading")).to_be_focused()
+    # "Sent" only once the provider accepted the recruiter's email: a worker sends it.
+    heading = frame.locator("#success-heading")
+    sync_api.expect(heading).to_have_text("Candidature en cours d'envoi")
+    sync_api.expect(heading).to_be_focused()
+    run_mail(live.app)
+    sync_api.expect(heading).to_have_text("Candidature envoyée", timeout=TIMEOUT)
     shot(page, "success")
     # Chromium blocks storage in third-party iframes (as with third-party cookies blocked):
     # the partner page keeps an encrypted blob for the iframe, never the details in clear.
@@ -258,7 +262,7 @@ def test_embed_search_open_company_apply_and_apply_again_in_one_click(live, cont
     sync_api.expect(frame.locator("#consent-error")).to_contain_text("accord")
     frame.get_by_label("J'accepte").check()
     view_click(frame.locator("#welcome").get_by_role("button", name="Envoyer ma candidature"))
-    sync_api.expect(frame.locator("#success-heading")).to_have_text("Candidature envoyée")
+    sync_api.expect(frame.locator("#success-heading")).to_have_text("Candidature en cours d'envoi")
     view_click(frame.get_by_role("button", name="Retour aux résultats"))
     view_click(frame.locator(f"button[data-siret='{other}']"))
     view_click(frame.locator("#company-apply"))

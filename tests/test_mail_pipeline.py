@@ -10,6 +10,7 @@ from test_mail_support import (
     mailjet_handler,
     make_application,
     make_company,
+    plain_text,
     smtp_server,
 )
 
@@ -21,19 +22,23 @@ from server.models import Application, BlacklistEntry, Email, OutboxMessage
 
 @pytest.fixture
 def app_settings():
-    return {"MAIL_RATE_LIMITS": ""}
+    # Retries due at once (production waits 10 s, 1 min, … 1 h between attempts).
+    return {"MAIL_RATE_LIMITS": "", "MAIL_RETRY_DELAYS": "0"}
 
 
 def test_application_delivered_through_the_outbox(app, worker):
     with app.app_context():
         application_id = make_application(attachments=2).id
-        ids = deliver_application(application_id)
-        emails = [db.session.get(Email, i) for i in ids]
-        assert [e.kind for e in emails] == ["application_recruiter", "application_copy"]
-        assert all(e.state == "queued" and e.job_id and e.enqueued_at for e in emails)
+        (recruiter_id,) = deliver_application(application_id)
+        recruiter = db.session.get(Email, recruiter_id)
+        assert recruiter.kind == "application_recruiter"
+        assert recruiter.state == "pending" and recruiter.job_id and recruiter.enqueued_at
+        # The copy tells the candidate "sent": it only exists once the recruiter's did go.
+        assert db.session.scalar(select(db.func.count(Email.id))) == 1
     worker("mail")
     with app.app_context():
-        recruiter, copy = (db.session.get(Email, i) for i in ids)
+        recruiter = db.session.get(Email, recruiter_id)
+        copy = db.session.scalar(select(Email).where(Email.kind == "application_copy"))
         assert recruiter.state == copy.state == "sent"
         assert recruiter.attempts == 1 and recruiter.provider == "outbox"
         outbox = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
@@ -67,21 +72,18 @@ def test_transient_error_retries_then_permanent_fails(app, worker):
         app.config.update(MAIL_PROVIDER="smtp", SMTP_PORT=port)
         app.extensions.pop("mail_provider", None)
         sink.refuse = {"rh@acme.example": "451 Greylisted"}
+        app.config["MAIL_MAX_ATTEMPTS"] = 2
         application = make_application(send_copy=False)
         (email_id,) = deliver_application(application.id)
-        job_id = db.session.get(Email, email_id).job_id
-        from rq.job import Job
-
-        # One retry, due at once (production waits 10 s, 1 min, … 1 h between attempts).
-        job = Job.fetch(job_id, connection=redis_store.connection())
-        job.retries_left, job.retry_intervals = 1, [0]
-        job.save()
         worker("mail")
         email = db.session.get(Email, email_id)
         db.session.refresh(email)
         assert email.state == "failed" and email.attempts == 2
         assert "451" in email.last_error and "TransientError" in email.last_traceback
-        assert sink.messages == []
+        # The recruiter never got it; the candidate is told so, in their language.
+        (notice,) = sink.messages
+        assert notice.rcpt_tos == ["marie@candidate.example"]
+        assert "n'a pas pu être remise" in plain_text(notice.content)
 
         sink.refuse = {"rh@acme.example": "550 No such user"}
         other = make_application(send_copy=False, company=make_company("98765432100019"))
@@ -90,6 +92,7 @@ def test_transient_error_retries_then_permanent_fails(app, worker):
         email = db.session.get(Email, other_id)
         assert email.state == "failed" and email.attempts == 1 and "550" in email.last_error
         assert db.session.get(Application, other.id).status == "failed"
+        assert [m.rcpt_tos for m in sink.messages[1:]] == [["marie@candidate.example"]]
 
 
 def test_blacklisted_recipient_is_not_sent(app, worker):
@@ -102,7 +105,9 @@ def test_blacklisted_recipient_is_not_sent(app, worker):
     with app.app_context():
         email = db.session.get(Email, email_id)
         assert email.state == "failed" and "blacklisted" in email.last_error
-        assert db.session.scalar(select(db.func.count(OutboxMessage.id))) == 0
+        (notice,) = db.session.scalars(select(OutboxMessage)).all()  # none to the recruiter
+        assert notice.to_address == "marie@candidate.example"
+        assert "n'accepte pas les messages" in notice.text
 
 
 def test_mailjet_provider_in_the_pipeline(app, worker):
@@ -110,9 +115,10 @@ def test_mailjet_provider_in_the_pipeline(app, worker):
         app.config.update(MAILJET_SETTINGS, MAILJET_API_URL=url, MAILJET_TEMPLATE_ID=77)
         app.extensions.pop("mail_provider", None)
         application = make_application()
-        ids = deliver_application(application.id)
+        (recruiter_id,) = deliver_application(application.id)
         worker("mail")
-        recruiter, copy = (db.session.get(Email, i) for i in ids)
+        recruiter = db.session.get(Email, recruiter_id)
+        copy = db.session.scalar(select(Email).where(Email.kind == "application_copy"))
         assert recruiter.state == copy.state == "sent"
         first, second = (r["Messages"][0] for r in recorder.requests)
         assert first["CustomID"] == recruiter.uid and first["TemplateID"] == 77
@@ -135,13 +141,14 @@ def test_rows_stored_while_redis_is_down_are_swept(app, worker, tmp_path):
         application = make_application(send_copy=False)
         (email_id,) = deliver_application(application.id)  # no exception: stored
         email = db.session.get(Email, email_id)
-        assert email.state == "queued" and email.enqueued_at is None
+        assert email.state == "pending" and email.enqueued_at is None
         db.session.remove()
         db.engine.dispose()
     with app.app_context():
-        assert sweep(grace_seconds=0) == {"enqueued": 1, "orphaned": 0, "applications": 0}
+        counts = {"enqueued": 1, "orphaned": 0, "applications": 0, "failed": 0}
+        assert sweep(grace_seconds=0) == counts
         # Its job is live now: not enqueued twice.
-        assert sweep(grace_seconds=0) == {"enqueued": 0, "orphaned": 0, "applications": 0}
+        assert sweep(grace_seconds=0) == {**counts, "enqueued": 0}
     worker("mail")
     with app.app_context():
         assert db.session.get(Email, email_id).state == "sent"
@@ -159,7 +166,7 @@ def test_limits_delay_instead_of_refusing(app, worker):
     with app.app_context():
         sent, delayed = db.session.get(Email, a), db.session.get(Email, b)
         assert sent.state == "sent"
-        assert delayed.state == "queued" and delayed.attempts == 0
+        assert delayed.state == "delayed" and delayed.attempts == 0
         wait = delayed.not_before.replace(tzinfo=dt.UTC) - sent.sent_at.replace(tzinfo=dt.UTC)
         assert dt.timedelta(seconds=58) < wait < dt.timedelta(seconds=61)
         from rq.registry import ScheduledJobRegistry
@@ -194,16 +201,10 @@ def test_email_confirmation_link(app, worker):
 
 
 def test_mailjet_timeout_is_looked_up_before_any_resend(app, worker):
-    from rq.job import Job
-
     with http_server(mailjet_handler) as (url, recorder), app.app_context():
         app.config.update(MAILJET_SETTINGS, MAILJET_API_URL=url, MAIL_PROVIDER_TIMEOUT=1)
         app.extensions.pop("mail_provider", None)
         (email_id,) = deliver_application(make_application(send_copy=False).id)
-        job_id = db.session.get(Email, email_id).job_id
-        job = Job.fetch(job_id, connection=redis_store.connection())
-        job.retries_left, job.retry_intervals = 1, [0]  # one retry, due at once
-        job.save()
         recorder.block.clear()  # Mailjet accepts the message but answers too late
         worker("mail")  # times out; the retry asks Mailjet by CustomID before sending
         recorder.block.set()

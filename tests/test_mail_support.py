@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +14,12 @@ from server.models import Application, Attachment, Company, Platform
 from server.platforms.registry import create_platform
 
 METZ = "57463"
+
+
+def plain_text(raw: bytes) -> str:
+    """The text part of a raw email, decoded (an SMTP server's view of the message)."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    return message.get_body(("plain",)).get_content()
 
 
 def make_company(siret: str = "12345678900011", email: str | None = "rh@acme.example") -> Company:

@@ -80,7 +80,7 @@ def test_hard_bounce_blacklists_and_tells_the_candidate(app, client, worker, sen
         assert BlacklistEntry.is_blocked("rh@acme.example")
         entry = db.session.get(BlacklistEntry, "rh@acme.example")
         assert (entry.expires_at - entry.created_at).days == 30
-        (notice,) = db.session.scalars(select(Email).where(Email.kind == "recruiter_bounced"))
+        (notice,) = db.session.scalars(select(Email).where(Email.kind == "application_undelivered"))
         assert notice.to_address == "marie@candidate.example" and notice.state == "sent"
         assert db.session.get(Application, application_id).status == "failed"
 

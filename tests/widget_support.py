@@ -8,6 +8,7 @@ import zipfile
 from server.extensions import db
 from server.models import Company
 from server.platforms.registry import create_platform
+from server.processes.worker import make_worker
 
 PARTNER = "https://partner.example"
 SPONTANE = "http://127.0.0.1:5000"  # PUBLIC_URL in tests/conftest.py: the iframe's origin
@@ -129,3 +130,8 @@ def post_apply(client, platform, data: dict, origin: str | None = SPONTANE, **kw
         content_type="multipart/form-data",
         **kwargs,
     )
+
+
+def run_mail(app) -> None:
+    """Send what the mail queue holds, with a burst RQ worker on the test's Redis."""
+    make_worker(app, ("mail",)).work(burst=True)

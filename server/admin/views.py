@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from server import clock
 from server.answers.opt_out import restore
@@ -36,6 +36,7 @@ from server.models import (
     Platform,
     WebhookDelivery,
 )
+from server.models.email import STATES as EMAIL_STATES
 from server.security import private_page_headers
 from server.webhooks.notifications import retry_delivery
 
@@ -44,7 +45,6 @@ PAGE = 100
 SESSION_LANG = "admin_lang"
 # States of emails, webhook deliveries and applications, as the admin reads them.
 STATES = {
-    "queued": _l("queued"),
     "sending": _l("sending"),
     "sent": _l("sent"),
     "failed": _l("failed"),
@@ -130,13 +130,8 @@ def index():
 def emails():
     state = request.args.get("state", "failed")
     query = select(Email).order_by(Email.id.desc()).limit(PAGE)
-    if state == "delayed":
-        # Waiting for a rate-limit slot, or for a retry after a transient error.
-        query = query.where(
-            Email.state.in_(("queued", "sending")),
-            or_(Email.not_before.is_not(None), Email.attempts > 0),
-        )
-    elif state in ("queued", "sending", "sent", "failed"):
+    # "delayed": waiting for a rate-limit slot, or for a retry after a transient error.
+    if state in EMAIL_STATES:
         query = query.where(Email.state == state)
     else:
         abort(400, gettext("Unknown state."))

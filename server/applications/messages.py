@@ -113,6 +113,12 @@ MESSAGES = {
     "apply_button": _l("Apply to this company"),
     "apply_closed": _l("Applications through this site are closed for now."),
     "apply_unavailable": _l("This company cannot receive applications through Spontane."),
+    "apply_opted_out": _l(
+        "This company asked not to receive applications through Spontane: contact it directly."
+    ),
+    "apply_refuses_mail": _l(
+        "This company's email address does not accept messages at the moment: contact it directly."
+    ),
     # The apply form
     "apply_heading": _l("Apply to %(company)s"),
     "required_note": _l("Fields marked * are required."),
@@ -146,7 +152,24 @@ MESSAGES = {
     "success_text": _l(
         "Your application to %(company)s has been sent. The recruiter will answer you by email."
     ),
+    "sending_heading": _l("Application being sent"),
+    "sending_text": _l(
+        "Your application to %(company)s is saved and on its way. This page says so as soon as "
+        "the company's mailbox has accepted it."
+    ),
+    "sending_slow": _l(
+        "Your application to %(company)s is saved and will leave shortly. You will get an "
+        "email once it has been delivered."
+    ),
+    "failed_heading": _l("Application not delivered"),
+    "failed_text": _l(
+        "Your application to %(company)s could not be delivered. We suggest you call the "
+        "company or visit it in person."
+    ),
     "pending_heading": _l("Confirm your email address"),
+    "status_title": _l("Your application"),
+    "status_invalid": _l("This link is not valid. Check that it was copied in full."),
+    "status_gone": _l("This application no longer exists (data is erased after a while)."),
     "pending_text": _l(
         "We sent a link to %(email)s. Your application to %(company)s leaves as soon as you "
         "open it."

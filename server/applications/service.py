@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from flask import current_app, url_for
+from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 
 from server.applications import abuse
 from server.applications.attachments import check_files
+from server.applications.availability import why_not
 from server.applications.messages import refuse
 from server.applications.tokens import FormGrant, issue_confirm_token
 from server.clock import now as clock_now
 from server.delivery.pipeline import deliver_application, send_email_confirmation
 from server.extensions import db
-from server.models import Application, Attachment, Company, Platform, Rome
+from server.models import Application, Attachment, Company, Email, Platform, Rome
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Submitted:
+    application: Application
+    queued: bool  # handed to the mail queue now; False: stored, the recovery sweep sends it
 
 
 def submit(
@@ -25,15 +34,15 @@ def submit(
     form: dict,
     cv: FileStorage | None,
     others: list[FileStorage],
-) -> Application:
+) -> Submitted:
     """Store the application with its files, then ask the mail pipeline to deliver it."""
     if not platform.apply_enabled:
         raise refuse("apply_closed", 403)
     company = db.session.get(Company, form["siret"])
     if company is None:
         raise refuse("err_company", 404, "siret")
-    if not company.email:
-        raise refuse("apply_unavailable", 409, "siret")
+    if reason := why_not(company, platform):
+        raise refuse(reason, 409, "siret")
     if form["rome_code"] and db.session.get(Rome, form["rome_code"]) is None:
         raise refuse("err_job", field="rome_code")
     abuse.check_candidate(form["email"], form["siret"])
@@ -87,29 +96,42 @@ def submit(
     )
     if needs_confirmation:
         request_confirmation(application)
-    else:
-        deliver(application)
-    return application
+        return Submitted(application, queued=True)
+    return Submitted(application, queued=deliver(application))
 
 
 def confirm_email(application: Application) -> bool:
-    """Mark the candidate's email confirmed and deliver; False when it already was."""
-    if application.status != "pending_confirmation":
+    """Mark the candidate's email confirmed and deliver; False when it already was.
+
+    A conditional update: of two confirmations at once, one delivers, the other is told
+    it was done already.
+    """
+    confirmed = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == "pending_confirmation")
+        .values(status="submitted", email_confirmed_at=clock_now())
+        .execution_options(synchronize_session=False)
+    )
+    if confirmed.rowcount != 1:
+        db.session.rollback()
         return False
-    application.email_confirmed_at = clock_now()
-    application.status = "submitted"
+    db.session.refresh(application)
     application.add_event("email_confirmed")
     db.session.commit()
     deliver(application)
     return True
 
 
-def deliver(application: Application) -> None:
+def deliver(application: Application) -> bool:
+    """Hand the stored application to delivery; False when it could not be queued now
+    (the recovery sweep delivers it)."""
     try:
-        deliver_application(application.id)
+        ids = deliver_application(application.id)
     except Exception:
-        # The application is stored and the candidate must hear so; the sweeper retries.
+        db.session.rollback()
         log.exception("delivery hand-over failed", extra={"application": application.public_id})
+        return False
+    return all(db.session.get(Email, i).enqueued_at is not None for i in ids)
 
 
 def confirmation_url(application: Application) -> str:

@@ -18,10 +18,19 @@ from server.applications.schema import HONEYPOT_FIELD, load_form
 from server.applications.service import confirm_email as confirm_application
 from server.applications.service import submit
 from server.applications.tokens import TokenError, read_confirm_token, read_form_token
+from server.applications.tracking import (
+    ANSWER_LABELS,
+    STATUS_LINK_SECONDS,
+    STEP_LABELS,
+    job_label,
+    steps,
+    widget_state,
+)
 from server.assets import TEMPLATES_DIR, asset_url
 from server.errors import ApiError
 from server.extensions import db
 from server.i18n import current_lang, use_lang
+from server.links import BadLink, read_token
 from server.models import Application, Company, Platform
 from server.platforms.origins import normalize_origin
 from server.platforms.registry import find_platform
@@ -76,11 +85,15 @@ def apply(client_id: str):
     cv = request.files.get("cv")
     if (cv is None or not cv.filename) and request.form.get("remembered"):
         cv = _remembered_cv(platform, request.form["remembered"], form["email"])
-    application = submit(platform, grant, form, cv, request.files.getlist("attachments"))
-    body = {"id": application.public_id, "status": application.status}
+    submitted = submit(platform, grant, form, cv, request.files.getlist("attachments"))
+    application = submitted.application
+    # 202 "queued": stored for good, but the mail queue could not take it now (the
+    # recovery sweep hands it over); the widget says "being sent" either way.
+    status = application.status if submitted.queued else "queued"
+    body = {"id": application.public_id, "status": status}
     if request.form.get("remember") == "1":
         body["remember"] = remember.seal(platform.client_id, application)
-    return jsonify(body), 201
+    return jsonify(body), 201 if submitted.queued else 202
 
 
 def _remembered_cv(platform: Platform, blob: str, email: str) -> FileStorage | None:
@@ -98,9 +111,10 @@ def recall(client_id: str):
     """Decrypt the details the partner page keeps for us (see applications/remember.py)."""
     platform = _active_platform(client_id)
     _check_origin()
-    details = remember.unseal(
-        platform.client_id, str((request.get_json(silent=True) or {}).get("blob", ""))
-    )
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("blob"), str):
+        raise ApiError(gettext('expected a JSON object with a "blob" text'), field="blob")
+    details = remember.unseal(platform.client_id, body["blob"][:8000])
     if details is None:
         raise ApiError(gettext("unknown or expired details"), status=404, field="blob")
     return jsonify(remember.public(details))
@@ -140,3 +154,48 @@ def _message_page(title_key: str, text: str, status: int, action: str | None = N
         css=asset_url("widget.css"),
     )
     return body, status, {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
+
+
+@bp.get("/embed/<client_id>/applications/<public_id>")
+def application_state(client_id: str, public_id: str):
+    """What the iframe shows after sending: being sent, sent, or not delivered."""
+    platform = _active_platform(client_id)
+    application = db.session.scalar(
+        select(Application).where(
+            Application.public_id == public_id[:36], Application.platform_id == platform.id
+        )
+    )
+    if application is None:
+        raise ApiError(gettext("unknown application"), status=404, field="id")
+    response = jsonify({"id": application.public_id, "status": widget_state(application)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/applications/status/<token>")
+def status_page(token: str):
+    """The candidate's page, linked from their emails: where their application stands."""
+    try:
+        payload = read_token("status", token, STATUS_LINK_SECONDS)
+    except BadLink:
+        return _message_page("status_title", message("status_invalid"), 400)
+    application = db.session.scalar(
+        select(Application).where(Application.public_id == str(payload.get("application")))
+    )
+    if application is None:
+        return _message_page("status_title", message("status_gone"), 404)
+    use_lang(application.lang)
+    company = db.session.get(Company, application.siret)
+    body = render_template(
+        "widget/status.html",
+        lang=current_lang(),
+        company=company.display_name if company else application.siret,
+        job=job_label(application),
+        steps=steps(application),
+        labels=STEP_LABELS,
+        answers=ANSWER_LABELS,
+        css=asset_url("widget.css"),
+    )
+    headers = {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
+    headers["Referrer-Policy"] = "no-referrer"  # the URL holds the signed token
+    return body, 200, headers

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import gettext
+from sqlalchemy import update
 
-from server.delivery.outcomes import record_failed
 from server.delivery.queueing import enqueue
+from server.delivery.sender import fail
 from server.extensions import db
 from server.models import Email
 
@@ -23,19 +24,26 @@ def _actionable(email_id: int) -> Email:
 
 
 def retry_email(email_id: int) -> Email:
-    """Queue a failed (or stuck queued) email again, now."""
+    """Queue a failed (or waiting) email again, now."""
     email = _actionable(email_id)
-    email.state = "queued"
-    email.not_before = None
-    email.failed_at = None
+    db.session.execute(
+        update(Email)
+        .where(Email.id == email.id, Email.state == email.state)
+        .values(state="pending", not_before=None, failed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(email)
     enqueue(email)
     return email
 
 
 def discard_email(email_id: int) -> Email:
-    """Give up on a queued or failed email: it will never be sent."""
+    """Give up on a waiting or failed email: it will never be sent."""
     email = _actionable(email_id)
-    record_failed(email, "discarded by an admin")
-    email.job_id = None  # any job still queued for it stops without sending
+    fail(email, "discarded by an admin")
+    db.session.execute(  # any job still queued for it stops without sending
+        update(Email).where(Email.id == email.id).values(job_id=None)
+    )
     db.session.commit()
     return email

@@ -15,7 +15,7 @@ from flask_babel import get_translations, gettext
 from emails.render import Rendered, Translator, render
 from server.extensions import db
 from server.i18n import format_size, in_lang
-from server.links import answer_url, optout_url
+from server.links import answer_url, optout_url, status_url
 from server.models import Application, Company, Email, Rome
 from server.models.answer import ACTIONS
 
@@ -158,8 +158,15 @@ def _to_candidate(
 
 
 def copy_email(application: Application) -> Email:
-    email = _to_candidate(application, "application_copy", attachments=_attachments(application))
-    email.limit_sender = application.email
+    """The candidate's copy, sent once the recruiter's email was accepted. Spontane's own
+    email to the candidate: only the recipient's rate limit applies to it."""
+    email = _to_candidate(
+        application,
+        "application_copy",
+        attachments=_attachments(application),
+        status_url=status_url(application.public_id),
+    )
+    email.limit_sender = None
     return email
 
 
@@ -170,13 +177,22 @@ def answer_email(application: Application, action: str, detail: dict, **context:
     return _to_candidate(application, f"answer_{action}", reply_to, detail=detail, **context)
 
 
-def bounced_email(application: Application) -> Email:
-    return _to_candidate(application, "recruiter_bounced")
+def undelivered_email(application: Application, bounced: bool) -> Email:
+    """Tells the candidate the recruiter never got the application: the address refuses
+    mail (`bounced`), or delivery failed for good."""
+    email = _to_candidate(
+        application,
+        "application_undelivered",
+        bounced=bounced,
+        status_url=status_url(application.public_id),
+    )
+    email.limit_sender = None
+    return email
 
 
 def confirmation_email(application: Application, url: str) -> Email:
     email = _to_candidate(application, "email_confirmation", confirm_url=url)
-    email.limit_sender = application.email
+    email.limit_sender = None
     return email
 
 

@@ -7,28 +7,37 @@ the recovery sweep calls for a stored application that never got its emails.
 from __future__ import annotations
 
 from server.delivery import compose
-from server.delivery.queueing import store_and_enqueue
+from server.delivery.outcomes import add_once, tell_candidate_undelivered
+from server.delivery.queueing import enqueue, store_and_enqueue
 from server.extensions import db
 from server.models import Application, CompanyOptOut
 
 
 def deliver_application(application_id: int) -> list[int]:
-    """Create the recruiter email (+ the candidate's copy if asked) and enqueue them."""
+    """Store the recruiter email and enqueue it; [] when it exists already.
+
+    The candidate's copy follows once the provider accepted the recruiter email
+    (server.delivery.outcomes): it says "sent", which is only true then.
+    """
     application = db.session.get(Application, application_id)
     if application is None:
         raise LookupError(f"no application {application_id}")
     if db.session.get(CompanyOptOut, application.siret) is not None:
-        # The recruiter asked for no more applications (search no longer lists them).
-        application.status = "failed"
+        # The recruiter opted out after the candidate applied: they will never read it.
         application.add_event("company_opted_out")
+        notice = tell_candidate_undelivered(application, bounced=False)
         db.session.commit()
+        if notice is not None:
+            enqueue(notice)
         return []
-    emails = [compose.recruiter_email(application)]
-    if application.send_copy:
-        emails.append(compose.copy_email(application))
-    application.add_event("emails_queued", kinds=[e.kind for e in emails])
-    store_and_enqueue(emails)
-    return [e.id for e in emails]
+    email = add_once(compose.recruiter_email(application))
+    if email is None:
+        db.session.rollback()
+        return []
+    application.add_event("emails_queued", kinds=[email.kind])
+    db.session.commit()
+    enqueue(email)
+    return [email.id]
 
 
 def send_email_confirmation(application_id: int, url: str) -> int:

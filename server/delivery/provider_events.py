@@ -11,8 +11,8 @@ import logging
 from flask import current_app
 from sqlalchemy import or_, select
 
-from server.delivery import compose
-from server.delivery.queueing import store_and_enqueue
+from server.delivery.outcomes import tell_candidate_undelivered
+from server.delivery.queueing import enqueue
 from server.extensions import db
 from server.models import Application, BlacklistEntry, Email
 
@@ -75,20 +75,8 @@ def handle_events(events: list[dict]) -> dict[str, int]:
             if email.kind == "application_recruiter" and name in ("bounce_hard", "blocked"):
                 bounced.append(application)
         counts["applied"] += 1
+    notices = [n for a in bounced if (n := tell_candidate_undelivered(a, bounced=True))]
     db.session.commit()
-    for application in bounced:
-        _tell_candidate(application)
+    for notice in notices:
+        enqueue(notice)
     return counts
-
-
-def _tell_candidate(application: Application) -> None:
-    already = db.session.scalar(
-        select(Email.id).where(
-            Email.application_id == application.id, Email.kind == "recruiter_bounced"
-        )
-    )
-    if already:
-        return
-    application.status = "failed"
-    application.add_event("recruiter_bounced")
-    store_and_enqueue([compose.bounced_email(application)])

@@ -1,7 +1,9 @@
 """Store emails, then enqueue them: the database row always exists before its job.
 
 Redis being down never loses an email: the rows are committed first, and the recovery
-sweep (`server.delivery.recovery`) enqueues whatever is stored but not queued.
+sweep (`server.delivery.recovery`) enqueues whatever is due and has no live job. Delays
+(rate-limit slots, retries) are jobs scheduled for their time; the sweep catches them up
+if the scheduler that should have run them did not.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import secrets
 
 import redis
-from rq import Retry
+from rq import get_current_job
 from sqlalchemy import update
 
 from server.clock import aware, now
@@ -22,18 +24,16 @@ from server.queues import job
 
 log = logging.getLogger(__name__)
 
-# Transient failures retry after 10 s, 1 min, 5 min, 15 min, 1 h, then the email fails.
-SEND_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
 
-
-@job("mail", timeout=120, retry=SEND_RETRY)
+@job("mail", timeout=120)
 def send_email(email_id: int) -> str:
-    outcome = deliver(email_id)
-    if outcome == "delayed":
-        # Over a per-address limit: the sender booked a later slot; the send waits for it.
-        email = db.session.get(Email, email_id)
-        enqueue(email, at=email.not_before)
-    return outcome
+    current = get_current_job()
+    outcome = deliver(email_id, current.id if current else None)
+    for follow_up in outcome.follow_ups:  # the candidate's copy, or a "not delivered" notice
+        enqueue(db.session.get(Email, follow_up))
+    if outcome.retry_at is not None and outcome.result in ("delayed", "retry"):
+        enqueue(db.session.get(Email, email_id), at=outcome.retry_at)
+    return outcome.result
 
 
 def new_job_id(email: Email) -> str:
@@ -47,9 +47,14 @@ def enqueue(email: Email, at: dt.datetime | None = None) -> bool:
     the row names; a job the row no longer names stops without sending.
     """
     job_id = new_job_id(email)
-    email.job_id = job_id
-    email.enqueued_at = None
+    db.session.execute(
+        update(Email)
+        .where(Email.id == email.id)
+        .values(job_id=job_id, enqueued_at=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
+    db.session.refresh(email)
     try:
         if at is not None and aware(at) > now():
             send_email.enqueue_in(aware(at) - now(), email.id, job_id=job_id)

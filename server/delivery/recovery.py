@@ -1,81 +1,152 @@
 """Recovery: the sweep that gives every email the database says is due a live job.
 
-`sweep()` finds emails whose row says "to send" but whose RQ job does not exist: stored
-while Redis was down, lost with a Redis restart, or `sending` when their worker died. It
-gives each a fresh job (the sender looks up `sending` ones before any re-send). It runs
-every minute from the cron process (`server/schedule.py`) and from `flask mail sweep`.
+The database is the truth, RQ only a means: the sweep trusts no job status. An email is
+re-enqueued (with a new job id, so a stray old job stops without sending) when:
+- it is `sending` and its claim lapsed: the lease ended, or its owner process died;
+- it is `pending`, or `delayed` and due, and no job for it is waiting in the mail queue,
+  running recently, or scheduled on time — whatever RQ's status says (a job killed between
+  being taken and being started stays "queued" in no queue and no registry);
+- it is `delayed` and not yet due, and no job is scheduled for it (Redis lost it).
+Applications stored but never handed over (Redis down at submission, a crash) get their
+recruiter email. Each row is handled on its own: one that fails is marked failed with
+its reason, never stopping the others. It runs every minute from the cron process
+(`server/schedule.py`) and from `flask mail sweep`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
-from rq.exceptions import NoSuchJobError
-from rq.job import Job, JobStatus
+from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import select
 
 from server.clock import aware, now
 from server.delivery.pipeline import deliver_application
 from server.delivery.queueing import enqueue
-from server.delivery.sender import is_stale
-from server.extensions import db, redis_store
+from server.delivery.sender import claim_is_live, fail
+from server.extensions import db
 from server.models import Application, Email
+from server.models.email import TO_SEND
+from server.queues import get_queue
 
 log = logging.getLogger(__name__)
 
-LIVE = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
-# A row younger than this may be between its commit and its enqueue in the web process.
+# A row younger than this may be between its commit and its enqueue in the web process,
+# and a job started longer ago than this has claimed its row unless its process died.
 GRACE_SECONDS = 30
 
 
-def job_alive(job_id: str | None) -> bool:
-    if not job_id:
-        return False
-    try:
-        job = Job.fetch(job_id, connection=redis_store.connection())
-    except NoSuchJobError:
-        return False
-    return job.get_status(refresh=False) in LIVE
+@dataclass(frozen=True)
+class Jobs:
+    """Where the mail queue's jobs are, read once per sweep."""
+
+    waiting: frozenset[str]
+    started: frozenset[str]
+    scheduled: dict[str, float]  # job id → due timestamp
+
+    @classmethod
+    def read(cls, job_ids: list[str]) -> Jobs:
+        queue = get_queue("mail")
+        connection = queue.connection
+        started = StartedJobRegistry(queue=queue)
+        scheduled = ScheduledJobRegistry(queue=queue)
+        with connection.pipeline(transaction=False) as pipe:
+            pipe.zrange(started.key, 0, -1, withscores=True)
+            for job_id in job_ids:
+                pipe.lpos(queue.key, job_id)
+                pipe.zscore(scheduled.key, job_id)
+            answers = pipe.execute()
+        # Started entries are "<job id>:<execution id>", scored by when they expire unless
+        # their worker's heartbeat extends them: an expired one's process is gone.
+        alive_until = now().timestamp()
+        running = {m.decode().rsplit(":", 1)[0] for m, until in answers[0] if until > alive_until}
+        waiting, due = set(), {}
+        for i, job_id in enumerate(job_ids):
+            position, score = answers[1 + 2 * i], answers[2 + 2 * i]
+            if position is not None:
+                waiting.add(job_id)
+            if score is not None:
+                due[job_id] = float(score)
+        return cls(frozenset(waiting), frozenset(running), due)
 
 
 def sweep(grace_seconds: int = GRACE_SECONDS) -> dict[str, int]:
     """Enqueue every email that should be queued and is not; return the counts."""
-    counts = {"enqueued": 0, "orphaned": 0, "applications": _undelivered(grace_seconds)}
-    cutoff = now() - dt.timedelta(seconds=grace_seconds)
+    counts = {"enqueued": 0, "orphaned": 0, "applications": 0, "failed": 0}
+    counts["applications"], failed = _undelivered(grace_seconds)
+    counts["failed"] += failed
     rows = db.session.scalars(
-        select(Email).where(Email.state.in_(("queued", "sending"))).order_by(Email.id)
+        select(Email).where(Email.state.in_((*TO_SEND, "sending"))).order_by(Email.id)
     ).all()
+    jobs = Jobs.read(sorted({e.job_id for e in rows if e.job_id}))
+    at = now()
     for email in rows:
-        if email.state == "queued":
-            if aware(email.created_at) > cutoff or job_alive(email.job_id):
-                continue
-            enqueue(email, at=email.not_before)
-            counts["enqueued"] += 1
-        elif is_stale(email):
-            enqueue(email)
-            counts["orphaned"] += 1
+        try:
+            what = _recover(email, jobs, at, dt.timedelta(seconds=grace_seconds))
+        except Exception as exc:  # one bad row never stops the others
+            db.session.rollback()
+            log.exception("sweep: email failed", extra={"email_id": email.id})
+            fail(db.session.get(Email, email.id), f"recovery failed: {type(exc).__name__}: {exc}")
+            counts["failed"] += 1
+            continue
+        if what:
+            counts[what] += 1
     if any(counts.values()):
         log.info("mail sweep", extra=counts)
     return counts
 
 
-def _undelivered(grace_seconds: int) -> int:
+def _recover(email: Email, jobs: Jobs, at: dt.datetime, grace: dt.timedelta) -> str | None:
+    if email.state == "sending":
+        if claim_is_live(email, at):
+            return None
+        enqueue(email)  # the new job asks the provider before any re-send
+        return "orphaned"
+    queued_at = aware(email.enqueued_at) or aware(email.created_at)
+    if at - queued_at < grace:
+        return None  # just stored or just queued: its own job is on its way
+    due_at = aware(email.not_before)
+    job_id = email.job_id
+    if due_at is not None and due_at > at:  # a delayed email, not due yet
+        if job_id in jobs.scheduled:
+            return None
+        enqueue(email, at=due_at)
+        return "enqueued"
+    if job_id in jobs.waiting or job_id in jobs.started:
+        return None
+    # Scheduled but overdue: the scheduler that should have moved it is not running.
+    enqueue(email)
+    return "enqueued"
+
+
+def _undelivered(grace_seconds: int) -> tuple[int, int]:
     """Deliver applications stored as `submitted` whose hand-over to us never happened."""
     cutoff = now() - dt.timedelta(seconds=grace_seconds)
-    has_email = select(Email.id).where(Email.application_id == Application.id).exists()
+    has_email = (
+        select(Email.id)
+        .where(Email.application_id == Application.id, Email.kind == "application_recruiter")
+        .exists()
+    )
     ids = db.session.scalars(
         select(Application.id).where(
             Application.status == "submitted", Application.created_at < cutoff, ~has_email
         )
     ).all()
+    failed = 0
     for application_id in ids:
         try:
             deliver_application(application_id)
-        except LookupError as err:  # e.g. the company has no address: visible in the admin
+        except Exception as err:  # e.g. the company lost its address: shown in the admin
             db.session.rollback()
+            log.warning(
+                "sweep: application cannot be delivered",
+                extra={"application_id": application_id, "error": str(err)[:200]},
+            )
             application = db.session.get(Application, application_id)
             application.status = "failed"
-            application.add_event("delivery_failed", error=str(err))
+            application.add_event("delivery_failed", error=str(err)[:500])
             db.session.commit()
-    return len(ids)
+            failed += 1
+    return len(ids), failed

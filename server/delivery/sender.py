@@ -1,16 +1,17 @@
 """Send one email row: the body of the "mail" queue's task (`queueing.send_email`).
 
-Rules that make delivery "nothing lost, nothing sent twice":
-- Only the RQ job the row names (`Email.job_id`) may send it; any other job stops.
-- The row is committed as `sending` before the provider is called. A worker killed
-  mid-send leaves it `sending`; the sweeper later gives it a new job, which first asks
-  the provider whether the message already went out (Mailjet: lookup by CustomID; the
-  outbox: its own table) and only sends when it did not.
-- SMTP cannot be asked: an email interrupted after the server accepted the message and
-  before `sent` was committed is sent again (at-least-once; a window of milliseconds,
-  only when a worker dies in it).
-- Transient provider errors (timeout, 5xx, 429, SMTP 4xx) re-raise so RQ retries with
-  backoff; permanent ones (other 4xx, SMTP 5xx, bad headers) fail the email at once.
+The row is the truth and every change of state is a conditional UPDATE:
+- Only the RQ job the row names (`Email.job_id`) may claim it: pending | delayed →
+  sending, with a lease (`lease_until`) and the claiming process as `sending_owner`.
+- A job that finds the row `sending` with an expired lease or a dead owner took over from
+  an attempt that died mid-send: it asks the provider first (Mailjet: lookup by CustomID;
+  the outbox: its own table) and only sends when the message did not go out.
+- SMTP cannot be asked: an email whose worker died after the server accepted it and before
+  `sent` was committed is sent again, once per such crash (at-least-once).
+- Over a per-address limit the row becomes `delayed` until its booked slot; a transient
+  provider error (timeout, 5xx, 429, SMTP 4xx) delays it by the next backoff step, or
+  leaves it `sending` until then when the outcome is unknown; after MAIL_MAX_ATTEMPTS, or
+  on a permanent error (other 4xx, SMTP 5xx, a header that cannot be sent), it fails.
 """
 
 from __future__ import annotations
@@ -18,107 +19,203 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import traceback
+from dataclasses import dataclass, field
 
 from flask import current_app
-from rq import get_current_job
 from sqlalchemy import update
 
 from emails.message import FileAttachment, HeaderInjectionError, Message
 from emails.providers import LookupUnsupported, PermanentError, TransientError
 from server.clock import aware, now
-from server.delivery.outcomes import record_failed, record_sent
+from server.delivery import outcomes
+from server.delivery.owners import current_owner, owner_alive
 from server.delivery.providers import get_limiter, get_provider
 from server.extensions import db
 from server.models import Attachment, BlacklistEntry, Email
+from server.models.email import TO_SEND
 
 log = logging.getLogger(__name__)
 
 
-def deliver(email_id: int) -> str:
-    """Send email `email_id` if it is still to be sent; return what happened."""
+@dataclass
+class Outcome:
+    result: str  # sent | failed | delayed | retry | busy | superseded | done
+    retry_at: dt.datetime | None = None  # when a job must run again for this email
+    follow_ups: list[int] = field(default_factory=list)  # emails created, to enqueue
+
+
+def lease_seconds() -> int:
+    return int(current_app.config["MAIL_SENDING_LEASE_SECONDS"])
+
+
+def claim_is_live(email: Email, at: dt.datetime | None = None) -> bool:
+    """Whether a `sending` claim still holds: within its lease, by a process that lives."""
+    lease = aware(email.lease_until)
+    if lease is None or lease <= (at or now()):
+        return False
+    # A dead owner on this host releases the claim at once; elsewhere the lease decides.
+    return owner_alive(email.sending_owner) is not False
+
+
+def deliver(email_id: int, job_id: str | None = None) -> Outcome:
+    """Send email `email_id` if it is still to be sent, as job `job_id`."""
     email = db.session.get(Email, email_id)
     if email is None or email.state in ("sent", "failed"):
-        return "done"
-    job = get_current_job()
-    if job is not None and email.job_id != job.id:
-        return "superseded"  # the sweeper or an admin gave this email another job
+        return Outcome("done")
+    job_id = email.job_id if job_id is None else job_id
+    if email.job_id != job_id:
+        return Outcome("superseded")  # the sweep or an admin gave this email another job
     provider = get_provider()
-
     if email.state == "sending":
+        if claim_is_live(email):
+            return Outcome("busy", retry_at=aware(email.lease_until))
         # A previous attempt was interrupted: never send before asking the provider.
         try:
             message_id = provider.lookup(email.uid)
         except LookupUnsupported:
             message_id = None
         if message_id:
-            record_sent(email, provider.name, message_id)
-            db.session.commit()
             log.info("email found already sent", extra={"email_id": email.id})
-            return "sent"
+            return finish_sent(email, provider.name, message_id)
 
     if BlacklistEntry.is_blocked(email.to_address):
-        record_failed(email, "recipient is blacklisted (bounce, spam complaint or blocked)")
-        db.session.commit()
-        return "failed"
+        return fail(
+            email, "recipient is blacklisted (bounce, spam complaint or blocked)", refused=True
+        )
 
-    delay = get_limiter().acquire(email.uid, email.limit_sender, email.to_address)
+    delay = get_limiter().acquire(email.uid, email.limit_sender or "", email.to_address)
     if delay > 0:
-        # Over a per-address limit: a later slot is booked; the task re-queues for it.
-        email.not_before = now() + dt.timedelta(seconds=delay)
-        db.session.commit()
-        return "delayed"
+        # Over a per-address limit: a later slot is booked; a job runs again for it.
+        at = now() + dt.timedelta(seconds=delay)
+        moved = _move(email, job_id, "delayed", not_before=at, lease_until=None)
+        return Outcome("delayed", retry_at=at) if moved else Outcome("superseded")
 
+    if not _claim(email, job_id):
+        return Outcome("superseded")
+    try:
+        message_id = provider.send(_message(email))
+    except TransientError as exc:
+        return _retry_later(email, job_id, exc)
+    except (PermanentError, HeaderInjectionError, ValueError) as exc:
+        return fail(email, str(exc), traceback.format_exc())
+    except Exception as exc:
+        # Unexpected: the outcome is unknown, so the row stays `sending` until its lease
+        # ends (the next attempt looks the message up first); the error shows in the admin.
+        db.session.rollback()
+        _note(email, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        raise
+    return finish_sent(email, provider.name, message_id)
+
+
+def _claim(email: Email, job_id: str) -> bool:
+    at = now()
     claimed = db.session.execute(
         update(Email)
-        .where(Email.id == email.id, Email.state == email.state, Email.job_id == email.job_id)
-        .values(state="sending", sending_at=now(), attempts=Email.attempts + 1)
+        .where(Email.id == email.id, Email.job_id == job_id, Email.state == email.state)
+        .values(
+            state="sending",
+            sending_at=at,
+            lease_until=at + dt.timedelta(seconds=lease_seconds()),
+            sending_owner=current_owner(),
+            attempts=Email.attempts + 1,
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    if claimed.rowcount != 1:
-        return "superseded"
     db.session.refresh(email)
-
-    try:
-        message = _message(email)
-        message_id = provider.send(message)
-    except TransientError as exc:
-        _transient(email, exc, job)
-        raise
-    except (PermanentError, HeaderInjectionError, ValueError) as exc:
-        record_failed(email, str(exc), traceback.format_exc())
-        db.session.commit()
-        if job is not None:
-            job.retries_left = 0  # retrying cannot help
-        raise
-    except Exception as exc:
-        # Unexpected: the outcome is unknown, so the row stays `sending` (the next attempt
-        # looks the message up first) and the error is shown in the admin.
-        db.session.rollback()
-        email.last_error = f"{type(exc).__name__}: {exc}"
-        email.last_traceback = traceback.format_exc()
-        db.session.commit()
-        raise
-    record_sent(email, provider.name, message_id)
-    db.session.commit()
-    return "sent"
+    return claimed.rowcount == 1
 
 
-def _transient(email: Email, exc: TransientError, job) -> None:
-    last = job is None or not job.retries_left
-    if last:
-        record_failed(email, str(exc), traceback.format_exc())
-    else:
-        # Outcome unknown (timeout mid-request): stay `sending`, so the retry looks it up.
-        email.state = "sending" if exc.outcome_unknown else "queued"
-        email.last_error = str(exc)
-        email.last_traceback = traceback.format_exc()
-    db.session.commit()
-    log.warning(
-        "email send failed, %s",
-        "giving up" if last else "will retry",
-        extra={"email_id": email.id, "status": exc.status, "attempts": email.attempts},
+def _move(email: Email, job_id: str, state: str, **values: object) -> bool:
+    """Conditional transition of the row this job holds."""
+    moved = db.session.execute(
+        update(Email)
+        .where(Email.id == email.id, Email.job_id == job_id, Email.state == email.state)
+        .values(state=state, **values)
+        .execution_options(synchronize_session=False)
     )
+    db.session.commit()
+    db.session.refresh(email)
+    return moved.rowcount == 1
+
+
+def _note(email: Email, error: str, trace: str | None) -> None:
+    db.session.execute(
+        update(Email)
+        .where(Email.id == email.id)
+        .values(last_error=error[:2000], last_traceback=trace)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def finish_sent(email: Email, provider: str, message_id: str) -> Outcome:
+    """The provider has the message: `sent`, whoever holds the row now (it went out)."""
+    done = db.session.execute(
+        update(Email)
+        .where(Email.id == email.id, Email.state.in_((*TO_SEND, "sending")))
+        .values(
+            state="sent",
+            provider=provider,
+            provider_message_id=message_id,
+            sent_at=now(),
+            lease_until=None,
+            last_error=None,
+            last_traceback=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        db.session.rollback()
+        return Outcome("done")
+    db.session.refresh(email)
+    follow_ups = outcomes.after_sent(email)
+    db.session.commit()
+    return Outcome("sent", follow_ups=[e.id for e in follow_ups])
+
+
+def fail(email: Email, error: str, trace: str | None = None, *, refused: bool = False) -> Outcome:
+    """Give up on the email (any state but final), with its reason; `refused` when the
+    address itself refuses mail."""
+    done = db.session.execute(
+        update(Email)
+        .where(Email.id == email.id, Email.state.in_((*TO_SEND, "sending")))
+        .values(
+            state="failed",
+            failed_at=now(),
+            lease_until=None,
+            last_error=error[:2000],
+            last_traceback=trace,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        db.session.rollback()
+        return Outcome("done")
+    db.session.refresh(email)
+    follow_ups = outcomes.after_failed(email, refused)
+    db.session.commit()
+    log.warning("email failed", extra={"email_id": email.id, "error": error[:200]})
+    return Outcome("failed", follow_ups=[e.id for e in follow_ups])
+
+
+def _retry_later(email: Email, job_id: str, exc: TransientError) -> Outcome:
+    attempts = email.attempts
+    if attempts >= int(current_app.config["MAIL_MAX_ATTEMPTS"]):
+        return fail(email, str(exc), traceback.format_exc())
+    delays = [int(d) for d in str(current_app.config["MAIL_RETRY_DELAYS"]).split(",")]
+    at = now() + dt.timedelta(seconds=delays[min(attempts, len(delays)) - 1])
+    if exc.outcome_unknown:
+        # A timeout mid-request: stay `sending` until then, so the retry looks it up first.
+        moved = _move(email, job_id, "sending", lease_until=at, last_error=str(exc)[:2000])
+    else:
+        moved = _move(email, job_id, "delayed", not_before=at, lease_until=None)
+        _note(email, str(exc), traceback.format_exc())
+    log.warning(
+        "email send failed, will retry",
+        extra={"email_id": email.id, "status": exc.status, "attempts": attempts},
+    )
+    return Outcome("retry", retry_at=at) if moved else Outcome("superseded")
 
 
 def _message(email: Email) -> Message:
@@ -143,10 +240,3 @@ def _message(email: Email) -> Message:
         template_id=template_id if email.template_variables is not None else None,
         template_variables=email.template_variables,
     )
-
-
-def is_stale(email: Email, at: dt.datetime | None = None) -> bool:
-    """A `sending` row older than MAIL_SENDING_STALE_SECONDS: its job is surely dead."""
-    limit = int(current_app.config["MAIL_SENDING_STALE_SECONDS"])
-    sending_at = aware(email.sending_at)
-    return sending_at is None or (at or now()) - sending_at > dt.timedelta(seconds=limit)

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from server.processes import cron
 from server.processes.supervisor import serve_cmd
-from server.processes.worker import make_worker, warm_up
+from server.processes.worker import make_worker, release_dead_scheduler_locks, warm_up
 from server.queues import QUEUES
 from server.schedule import periodic_jobs
 
@@ -31,6 +31,8 @@ def worker_cmd(queues: tuple[str, ...], burst: bool) -> None:
     app = current_app._get_current_object()
     worker = make_worker(app, queues or QUEUES)
     warm_up(app)
+    if freed := release_dead_scheduler_locks(worker.connection, queues or QUEUES):
+        click.echo(f"released the scheduler locks of a dead worker: {', '.join(freed)}")
     click.echo(f"worker serving {', '.join(q.name for q in worker.queues)}")
     # RQ's scheduler moves delayed sends and retries to their queue when they are due.
     worker.work(with_scheduler=True, burst=burst)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 from flask import Flask
+from redis import Redis
 from rq import Worker
+from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
+from rq.scripts import release_lock
 from sqlalchemy.orm import configure_mappers
 
 from server.delivery.providers import get_limiter, get_provider
@@ -45,3 +51,36 @@ def warm_up(app: Flask) -> None:
         configure_mappers()
         get_provider(app)
         get_limiter(app)
+
+
+def release_dead_scheduler_locks(connection: Redis, queues: tuple[str, ...]) -> list[str]:
+    """Free the scheduler locks a crashed worker of this host still holds.
+
+    RQ's scheduler (which moves delayed sends and retries to their queue on time) takes one
+    lock per queue; a worker killed with SIGKILL keeps it until it expires, and a restarted
+    worker only tries again minutes later. A lock whose owner was a process of this host
+    that no longer runs is released at start; another host's locks are left to expire.
+    """
+    released = []
+    for queue in queues:
+        key = RQScheduler.get_locking_key(queue)
+        owner = connection.get(key)
+        if owner is None:
+            continue
+        info = connection.hgetall(SCHEDULER_KEY_TEMPLATE % owner.decode())
+        host = info.get(b"hostname", b"").decode()
+        pid = int(info.get(b"pid", b"0") or 0)
+        dead = not info or (host == socket.gethostname() and pid and not _running(pid))
+        if dead and release_lock(connection, key, owner.decode()):
+            released.append(queue)
+    return released
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext
 from sqlalchemy import select
 
+from server.applications.availability import why_not
 from server.applications.messages import catalogue
 from server.applications.tokens import issue_form_token, read_prefill, sign_prefill
 from server.assets import (
@@ -160,6 +161,9 @@ def iframe(client_id: str):
         "applyUrl": url_for("applications.apply", client_id=platform.client_id, lang=lang),
         "recallUrl": url_for("applications.recall", client_id=platform.client_id, lang=lang),
         "companyUrl": url_for("widget.company", client_id=platform.client_id, siret="SIRET"),
+        "applicationUrl": url_for(
+            "applications.application_state", client_id=platform.client_id, public_id="ID"
+        ),
         "messages": catalogue(),
     }
     body = render_template(
@@ -187,12 +191,11 @@ def company(client_id: str, siret: str):
     platform = find_platform(client_id)
     if platform is None:
         raise ApiError(gettext("unknown or disabled platform"), status=404, field="client_id")
-    found = db.session.get(Company, siret)
+    found = db.session.get(Company, siret[:14])
     if found is None:
         raise ApiError(gettext("unknown company"), status=404, field="siret")
-    return jsonify(
-        {"siret": found.siret, "can_apply": bool(platform.apply_enabled and found.email)}
-    )
+    reason = why_not(found, platform)  # a key of the widget's catalogue
+    return jsonify({"siret": found.siret, "can_apply": reason is None, "reason": reason})
 
 
 @bp.get("/demo")

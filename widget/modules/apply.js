@@ -1,6 +1,6 @@
 /* The apply form: filled from what is remembered, checked here, then sent. */
 import { dataUrlToFile, readAsDataURL, storage } from "./candidate.js";
-import { $, config, currentView, el, fieldError, fmt, reportHeight, request, show, state, t } from "./core.js";
+import { $, announce, config, currentView, el, fieldError, fmt, reportHeight, request, show, state, t } from "./core.js";
 
 const PERSON = ["first_name", "last_name", "email", "phone"];
 let form = null;
@@ -119,15 +119,15 @@ async function send(e) {
     const result = await request(config.applyUrl, { method: "POST", body });
     if (form.remember.checked) await remember(remembered, cvFile, result.remember);
     else storage.clear();
+    const company = state.opened.name;
     const pending = result.status === "pending_confirmation";
-    $("success-heading").textContent = t(pending ? "pending_heading" : "success_heading");
-    $("success-text").textContent = t(pending ? "pending_text" : "success_text",
-      { company: state.opened.name, email: form.email.value.trim() });
+    showOutcome(pending ? "pending_confirmation" : "sending", company, form.email.value.trim());
     form.message.value = "";
     form.cv.value = "";
     form.attachments.value = "";
     form.consent.checked = false;
     show("success", $("success-heading"));
+    if (!pending) followDelivery(result.id, company);
   } catch (err) {
     const fields = (err.body && err.body.fields) || (err.body && err.body.field ? { [err.body.field]: err.message } : {});
     if (fields.siret) delete fields.siret;
@@ -135,6 +135,42 @@ async function send(e) {
   } finally {
     buttons.forEach((b) => { b.disabled = false; b.textContent = t("send"); });
   }
+}
+
+/* "Sent" only once the company's mailbox provider has accepted it: until then "being sent". */
+const OUTCOMES = {
+  pending_confirmation: ["pending_heading", "pending_text"],
+  sending: ["sending_heading", "sending_text"],
+  slow: ["sending_heading", "sending_slow"],
+  sent: ["success_heading", "success_text"],
+  failed: ["failed_heading", "failed_text"],
+};
+
+function showOutcome(status, company, email) {
+  const [heading, text] = OUTCOMES[status] || OUTCOMES.sending;
+  $("success-heading").textContent = t(heading);
+  $("success-text").textContent = t(text, { company, email });
+}
+
+/* Asks the server where the application stands, every 2 s for a minute, then stops. */
+async function followDelivery(id, company) {
+  const url = config.applicationUrl.replace("ID", encodeURIComponent(id));
+  for (let i = 0; i < 30; i++) {
+    await new Promise((done) => setTimeout(done, 2000));
+    if (currentView() !== "success") return; /* the candidate moved on */
+    let status;
+    try {
+      status = (await request(url)).status;
+    } catch (err) {
+      continue;
+    }
+    if (status === "sent" || status === "failed") {
+      showOutcome(status, company);
+      announce($("success-heading").textContent);
+      return;
+    }
+  }
+  showOutcome("slow", company);
 }
 
 /* Opens the form from the company view, and sends it. */

@@ -30,6 +30,7 @@ export async function openCompany(item) {
   show("company", $("company-name"));
   let detail = item;
   let canApply = false;
+  let reason = "apply_unavailable";
   try {
     const [full, info] = await Promise.all([
       request(`/api/v1/companies/${encodeURIComponent(item.siret)}?lang=${config.lang}`).catch(() => ({})),
@@ -37,6 +38,7 @@ export async function openCompany(item) {
     ]);
     detail = { ...item, ...full, distance_km: item.distance_km };
     canApply = info.can_apply;
+    reason = info.reason || reason;
   } catch (err) {
     canApply = false;
   }
@@ -57,6 +59,7 @@ export async function openCompany(item) {
   const note = $("company-apply-note");
   $("company-apply").hidden = !canApply;
   note.hidden = canApply;
-  note.textContent = config.applyEnabled ? t("apply_unavailable") : t("apply_closed");
+  /* Why not: closed here, the company opted out, has no address, or its address refuses mail. */
+  note.textContent = t(reason);
   reportHeight();
 }
