@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from server import cli, i18n, logs, security
+from server import cli, i18n, input_guard, logs, security
 from server.admin.views import bp as admin_bp
 from server.answers.views import bp as answers_bp
 from server.api.lbb import bp as lbb_bp
@@ -55,8 +55,12 @@ def create_app(config: Config | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     redis_store.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_store.limiter_uri(app))
+    # Redis down must not turn requests away: limits then count in this process's memory.
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
     register_error_handlers(app)
+    input_guard.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     outbox_viewer.register(app)

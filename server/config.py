@@ -122,6 +122,7 @@ class Config:
     # host), the recovery sweep hands the email to a new job, which asks the provider first.
     MAIL_SENDING_LEASE_SECONDS: int = 90
     MAIL_MAX_ATTEMPTS: int = 6  # sends tried before an email fails for good
+    MAIL_SWEEP_SECONDS: int = 60  # how often the recovery sweep runs (server/schedule.py)
     MAIL_RETRY_DELAYS: str = "10,60,300,900,3600"  # seconds before each retry, the last repeated
     MAIL_PROVIDER_TIMEOUT: int = 30  # seconds for one call to Mailjet or the SMTP server
     ANSWER_LINK_DAYS: int = 60
@@ -235,6 +236,7 @@ MINIMUMS = {
     "SMTP_PORT": 1,
     "MAIL_SENDING_LEASE_SECONDS": 1,
     "MAIL_MAX_ATTEMPTS": 1,
+    "MAIL_SWEEP_SECONDS": 1,
     "MAIL_PROVIDER_TIMEOUT": 1,
     "ANSWER_LINK_DAYS": 1,
     "ATTACHMENT_RETENTION_DAYS": 1,

@@ -50,7 +50,7 @@ class ApiError(Exception):
         return body
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
@@ -82,10 +82,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(err: HTTPException):
         code = err.code or 500
-        if code < 400 or (err.response is not None and not _wants_json()):
+        if code < 400 or (err.response is not None and not wants_json()):
             return err  # a redirect, or a response the view built itself
         title, description = describe(err)
-        if _wants_json():
+        if wants_json():
             response = jsonify({"error": description, "status": code})
         else:
             page = render_template("error.html", title=title, description=description)

@@ -18,8 +18,6 @@ from server.retention.purges import purge_attachments, purge_personal_data
 from server.search.maintenance import reindex_companies
 from server.webhooks.notifications import enqueue_pending_deliveries
 
-SWEEP_SECONDS = 60
-
 
 @dataclass(frozen=True)
 class Periodic:
@@ -40,7 +38,7 @@ def periodic_jobs(config: Mapping[str, object]) -> list[Periodic]:
     """The schedule for these settings (offer sources are fetched only when configured)."""
     jobs = [
         # Emails stored while Redis was down, orphaned by a dead worker, or never queued.
-        Periodic("mail-sweep", sweep, "maintenance", interval=SWEEP_SECONDS),
+        Periodic("mail-sweep", sweep, "maintenance", interval=int(config["MAIL_SWEEP_SECONDS"])),
         Periodic("webhooks-sweep", enqueue_pending_deliveries, "maintenance", interval=300),
         Periodic("purge-attachments", purge_attachments, "maintenance", cron="15 3 * * *"),
         Periodic("purge-personal-data", purge_personal_data, "maintenance", cron="30 3 * * *"),

@@ -56,7 +56,7 @@ def test_basic_auth_secret_and_grouped_events(app, client, sent):
         {"event": "weird"},
     ]
     reply = client.post("/webhooks/mailjet", json=events, auth=("spontane", SECRET))
-    assert reply.status_code == 200 and reply.json == {"applied": 3, "unknown": 1}
+    assert reply.status_code == 200 and reply.json == {"applied": 3, "unknown": 1, "invalid": 0}
     with app.app_context():
         email = db.session.scalar(select(Email).where(Email.uid == uid))
         assert email.last_event == "click"

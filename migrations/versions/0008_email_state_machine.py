@@ -1,4 +1,5 @@
-"""email state machine: pending and delayed states, a sending lease and its owner
+"""email state machine: pending and delayed states, a sending lease and its owner; webhook
+delivery claims
 
 Revision ID: 0008
 Revises: 0007
@@ -23,6 +24,8 @@ def upgrade():
         batch_op.add_column(sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('sending_owner', sa.String(length=120), nullable=True))
         batch_op.alter_column('limit_sender', existing_type=sa.String(length=320), nullable=True)
+    with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('sending_at', sa.DateTime(timezone=True), nullable=True))
     # "queued" is now "pending" (to send now) or "delayed" (to send at not_before).
     op.execute(
         "UPDATE email SET state = CASE WHEN not_before IS NULL THEN 'pending' ELSE 'delayed' END"
@@ -38,6 +41,9 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("UPDATE webhook_delivery SET state = 'pending' WHERE state = 'sending'")
+    with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
+        batch_op.drop_column('sending_at')
     op.drop_index('ux_email_once_per_application', table_name='email')
     op.execute("UPDATE email SET kind = 'recruiter_bounced' WHERE kind = 'application_undelivered'")
     op.execute("UPDATE email SET state = 'queued' WHERE state IN ('pending', 'delayed')")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from server.extensions import db
 from server.models import Company, CompanyOptOut
@@ -16,7 +17,11 @@ def opt_out(siret: str, address: str | None) -> bool:
     if db.session.get(CompanyOptOut, siret) is not None:
         return False
     db.session.add(CompanyOptOut(siret=siret, email=address))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # recorded by a simultaneous request: one opt-out, one effect
+        db.session.rollback()
+        return False
     company_opt_out_changed.send(current_app._get_current_object(), siret=siret, opted_out=True)
     return True
 

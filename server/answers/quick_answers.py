@@ -17,6 +17,7 @@ from server.extensions import db
 from server.i18n import TIMEZONE, format_moment, lazy
 from server.models import Answer, Application
 from server.models.answer import ACTIONS, REJECTION_REASONS
+from server.text_rules import bad_characters
 from server.webhooks.notifications import notify
 
 PARIS = zoneinfo.ZoneInfo(TIMEZONE)
@@ -59,6 +60,9 @@ def _text(form: dict, name: str, required: bool, limit: int = MAX_TEXT) -> str:
     value = str(form.get(name) or "").strip()
     if required and not value:
         raise AnswerError(name, gettext("This field is required."))
+    if bad_characters(value, multiline=name == "message"):
+        message = gettext("This contains invisible or control characters: please type it again.")
+        raise AnswerError(name, message)
     if len(value) > limit:
         message = ngettext(
             "This is too long (at most %(max)s character).",

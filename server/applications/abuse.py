@@ -1,26 +1,34 @@
 """Anti-abuse checks before an application is stored; each refusal names its reason.
 
 Short bursts are limited in Redis (per IP, per candidate email: flask-limiter's storage and
-moving-window strategy). Daily caps and the 30-day duplicate rule are counted in the
-database, which holds the applications themselves, so they survive a Redis restart.
+moving-window strategy); with Redis down they are counted in this process's memory, so an
+outage never turns applications away. Daily caps and the 30-day duplicate rule are
+counted in the database, which holds the applications themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import math
 import time
 
 from flask import current_app
 from flask_babel import ngettext
-from limits import parse
+from limits import RateLimitItem, parse
+from limits.errors import StorageError
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
 from server.applications.messages import refuse
 from server.errors import ApiError
 from server.extensions import db, limiter
 from server.models import Application
+
+log = logging.getLogger(__name__)
 
 
 def setting(name: str):
@@ -41,10 +49,25 @@ def _wait(scope: str, minutes: int) -> str:
     )
 
 
+# Per-process counting while Redis is unreachable: limits hold per process, not globally.
+_fallback = MovingWindowRateLimiter(MemoryStorage())
+
+
+def _strategy_hit(item: RateLimitItem, scope: str, identity: str):
+    """(strategy, allowed): Redis's when it answers, this process's memory otherwise."""
+    try:
+        return limiter.limiter, limiter.limiter.hit(item, "spontane-apply", scope, identity)
+    except (RedisError, ConnectionError, StorageError) as exc:
+        log.warning(
+            "apply limits: redis unavailable, counting in memory", extra={"error": str(exc)[:200]}
+        )
+        return _fallback, _fallback.hit(item, "spontane-apply", scope, identity)
+
+
 def _hit(setting_name: str, scope: str, identity: str, field: str | None) -> None:
     item = parse(str(setting(setting_name)))
-    strategy = limiter.limiter
-    if not strategy.hit(item, "spontane-apply", scope, identity):
+    strategy, allowed = _strategy_hit(item, scope, identity)
+    if not allowed:
         reset_at = strategy.get_window_stats(item, "spontane-apply", scope, identity).reset_time
         minutes = max(1, math.ceil((reset_at - time.time()) / 60))
         code = "err_rate_ip" if scope == "ip" else "err_rate_email"

@@ -180,6 +180,8 @@ MESSAGES = {
     "error_network": _l("The service cannot be reached. Check your connection and try again."),
     "err_required": _l("This field is required."),
     "err_email": _l("Enter a valid email address."),
+    "err_characters": _l("This contains invisible or control characters: please type it again."),
+    "err_name_address": _l("Enter a name here, not an email address."),
     "err_phone": _l("Enter a valid phone number."),
     "err_consent": _l("Your consent is needed to send the application."),
     "err_cv_required": _l("Add your CV."),

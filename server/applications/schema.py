@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from server.applications.limits import MESSAGE_MAX
 from server.applications.messages import message
 from server.errors import ApiError
+from server.text_rules import ADDRESS_LIKE, bad_characters
 
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
 SIRET_RE = re.compile(r"^\d{14}$")
@@ -41,6 +42,24 @@ class ApplyForm(Schema):
     send_copy = _bool()
     lang = fields.String(load_default="fr", validate=validate.OneOf(("fr", "en")))
     website = fields.String(load_default="")  # the honeypot: people never see it
+
+    @validates("first_name", "last_name")
+    def _name(self, value: str, data_key: str, **_: object) -> None:
+        # Names reach the recruiter's From name and Subject: nothing invisible, no address.
+        if bad_characters(value):
+            raise ValidationError("err_characters")
+        if ADDRESS_LIKE.search(value):
+            raise ValidationError("err_name_address")
+
+    @validates("email", "phone", "form_token", "siret", "rome_code", "website")
+    def _single_line(self, value: str | None, data_key: str, **_: object) -> None:
+        if value and bad_characters(value):
+            raise ValidationError("err_characters")
+
+    @validates("message")
+    def _message(self, value: str, data_key: str, **_: object) -> None:
+        if bad_characters(value, multiline=True):
+            raise ValidationError("err_characters")
 
     @validates("consent")
     def _consent_given(self, value: bool, **_: object) -> None:

@@ -42,3 +42,11 @@ def owner_alive(owner: str | None) -> bool | None:
     if host != _host() or not pid.isdigit():
         return None
     return _start_time(int(pid)) == started
+
+
+def process_alive(host_pid: str) -> bool | None:
+    """Whether "host:pid" names a running process of this host; None for another host."""
+    host, _, pid = host_pid.rpartition(":")
+    if host != _host() or not pid.isdigit():
+        return None
+    return _start_time(int(pid)) is not None

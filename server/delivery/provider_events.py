@@ -50,11 +50,17 @@ def _find(event: dict) -> Email | None:
 
 def handle_events(events: list[dict]) -> dict[str, int]:
     """Apply Mailjet events (one or a grouped batch); unknown ones are counted, not fatal."""
-    counts = {"applied": 0, "unknown": 0}
+    counts = {"applied": 0, "unknown": 0, "invalid": 0}
     bounced: list[Application] = []
     for raw in events:
         if not isinstance(raw, dict) or raw.get("event") not in EVENTS:
             counts["unknown"] += 1
+            continue
+        if raw.get("email") and not _text(raw["email"], 320):
+            # An address no mail can have (a NUL, 320+ characters): skipped, and the batch
+            # goes on, answered 2xx (Mailjet retries anything else, forever).
+            log.warning("mailjet event skipped: invalid address", extra={"event": raw["event"]})
+            counts["invalid"] += 1
             continue
         name = _event_name(raw)
         email = _find(raw)

@@ -65,6 +65,12 @@ def enqueue(email: Email, at: dt.datetime | None = None) -> bool:
             "mail queue unreachable; the recovery sweep will enqueue the email",
             extra={"email_id": email.id, "error": type(exc).__name__},
         )
+        # No job carries it: the sweep takes it at once, without the grace it leaves to
+        # rows between their commit and their enqueue.
+        db.session.execute(
+            update(Email).where(Email.id == email.id, Email.job_id == job_id).values(job_id=None)
+        )
+        db.session.commit()
         return False
     db.session.execute(
         update(Email).where(Email.id == email.id, Email.job_id == job_id).values(enqueued_at=now())

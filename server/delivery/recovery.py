@@ -5,7 +5,8 @@ re-enqueued (with a new job id, so a stray old job stops without sending) when:
 - it is `sending` and its claim lapsed: the lease ended, or its owner process died;
 - it is `pending`, or `delayed` and due, and no job for it is waiting in the mail queue,
   running recently, or scheduled on time — whatever RQ's status says (a job killed between
-  being taken and being started stays "queued" in no queue and no registry);
+  being taken and being started stays "queued" in no queue and no registry); one whose
+  enqueue failed (Redis down) has no job id and is taken at once;
 - it is `delayed` and not yet due, and no job is scheduled for it (Redis lost it).
 Applications stored but never handed over (Redis down at submission, a crash) get their
 recruiter email. Each row is handled on its own: one that fails is marked failed with
@@ -23,6 +24,7 @@ from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import select
 
 from server.clock import aware, now
+from server.delivery.owners import process_alive
 from server.delivery.pipeline import deliver_application
 from server.delivery.queueing import enqueue
 from server.delivery.sender import claim_is_live, fail
@@ -59,9 +61,14 @@ class Jobs:
                 pipe.zscore(scheduled.key, job_id)
             answers = pipe.execute()
         # Started entries are "<job id>:<execution id>", scored by when they expire unless
-        # their worker's heartbeat extends them: an expired one's process is gone.
+        # their worker's heartbeat extends them: an expired one's process is gone, and so
+        # is one whose worker was a process of this host that no longer runs.
         alive_until = now().timestamp()
-        running = {m.decode().rsplit(":", 1)[0] for m, until in answers[0] if until > alive_until}
+        running = {
+            member.decode().rsplit(":", 1)[0]
+            for member, until in answers[0]
+            if until > alive_until and _worker_alive(connection, member.decode())
+        }
         waiting, due = set(), {}
         for i, job_id in enumerate(job_ids):
             position, score = answers[1 + 2 * i], answers[2 + 2 * i]
@@ -70,6 +77,15 @@ class Jobs:
             if score is not None:
                 due[job_id] = float(score)
         return cls(frozenset(waiting), frozenset(running), due)
+
+
+def _worker_alive(connection, execution: str) -> bool:
+    name = connection.hget(f"rq:execution:{execution}", "worker_name")
+    info = connection.hgetall(f"rq:worker:{name.decode()}") if name else {}
+    if not info:
+        return bool(name)  # no record to judge by: trust the registry's expiry
+    owner = f"{info.get(b'hostname', b'').decode()}:{info.get(b'pid', b'').decode()}"
+    return process_alive(owner) is not False
 
 
 def sweep(grace_seconds: int = GRACE_SECONDS) -> dict[str, int]:
@@ -105,7 +121,7 @@ def _recover(email: Email, jobs: Jobs, at: dt.datetime, grace: dt.timedelta) -> 
         enqueue(email)  # the new job asks the provider before any re-send
         return "orphaned"
     queued_at = aware(email.enqueued_at) or aware(email.created_at)
-    if at - queued_at < grace:
+    if email.job_id is not None and at - queued_at < grace:
         return None  # just stored or just queued: its own job is on its way
     due_at = aware(email.not_before)
     job_id = email.job_id

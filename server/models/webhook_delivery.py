@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
 
-EVENTS = ("application.sent", "application.answered")
+EVENTS = ("application.sent", "application.answered", "application.failed")
+# pending → sending (claimed by one job) → sent | pending (to retry) | failed
 
 
 class WebhookDelivery(db.Model):
@@ -30,3 +31,4 @@ class WebhookDelivery(db.Model):
         DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC)
     )
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sending_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

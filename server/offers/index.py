@@ -61,7 +61,11 @@ class OfferIndex:
 
     def _build(self) -> IndexSnapshot:
         started = time.monotonic()
-        version = self._version()  # read first: changes during the build trigger another
+        try:
+            version = self._version()  # read first: changes during the build trigger another
+        except RedisError:  # built anyway; the version check rebuilds it once Redis answers
+            log.warning("offers index version unavailable", exc_info=True)
+            version = "unknown"
         snapshot = build_snapshot(self._load(), version)
         log.info(
             "offers index built",

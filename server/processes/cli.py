@@ -9,9 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from server.processes import cron
+from server.processes import cron, worker
 from server.processes.supervisor import serve_cmd
-from server.processes.worker import make_worker, release_dead_scheduler_locks, warm_up
 from server.queues import QUEUES
 from server.schedule import periodic_jobs
 
@@ -29,13 +28,8 @@ from server.schedule import periodic_jobs
 def worker_cmd(queues: tuple[str, ...], burst: bool) -> None:
     """Run an RQ worker for the mail, webhooks and maintenance queues."""
     app = current_app._get_current_object()
-    worker = make_worker(app, queues or QUEUES)
-    warm_up(app)
-    if freed := release_dead_scheduler_locks(worker.connection, queues or QUEUES):
-        click.echo(f"released the scheduler locks of a dead worker: {', '.join(freed)}")
-    click.echo(f"worker serving {', '.join(q.name for q in worker.queues)}")
-    # RQ's scheduler moves delayed sends and retries to their queue when they are due.
-    worker.work(with_scheduler=True, burst=burst)
+    click.echo(f"worker serving {', '.join(queues or QUEUES)}")
+    worker.run(app, queues or QUEUES, burst)
 
 
 @click.command("cron")

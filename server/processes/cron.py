@@ -18,7 +18,7 @@ from server.queues import FAILURE_TTL
 from server.schedule import periodic_jobs
 
 log = logging.getLogger(__name__)
-MAX_BACKOFF_SECONDS = 30
+MAX_BACKOFF_SECONDS = 5  # reconnecting is cheap: resume within seconds of Redis's return
 
 
 def make_scheduler(app: Flask) -> CronScheduler:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import time
 
+import redis
 from flask import Flask
 from redis import Redis
 from rq import Worker
@@ -16,9 +19,14 @@ from server.delivery.providers import get_limiter, get_provider
 from server.extensions import db, redis_store
 from server.queues import QUEUES, get_queue
 
+log = logging.getLogger(__name__)
+# Reconnection attempts are cheap: a restarted Redis is back in use within seconds.
+MAX_BACKOFF_SECONDS = 5
+
 
 class AppWorker(Worker):
     app: Flask
+    max_connection_wait_time = MAX_BACKOFF_SECONDS  # RQ's own wait between dequeue retries
 
     def perform_job(self, job, queue, *args, **kwargs):
         with self.app.app_context():
@@ -84,3 +92,32 @@ def _running(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def run(app: Flask, queues: tuple[str, ...], burst: bool = False) -> None:
+    """Work until stopped; Redis unreachable, at start or later, means wait and retry.
+
+    RQ's worker waits for Redis on its own while dequeuing; elsewhere (its start, its
+    heartbeat) a lost connection raises. Then this loop waits, with backoff, and starts
+    a fresh worker: it never exits on a connection error.
+    """
+    warm_up(app)
+    backoff = 1
+    while True:
+        started = time.monotonic()
+        try:
+            worker = make_worker(app, queues)
+            if freed := release_dead_scheduler_locks(worker.connection, queues):
+                log.info("released the scheduler locks of a dead worker", extra={"queues": freed})
+            # RQ's scheduler moves delayed sends and retries to their queue when they are due.
+            worker.work(with_scheduler=True, burst=burst)
+            return
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            if time.monotonic() - started > 60:
+                backoff = 1  # it worked for a while: a new outage
+            log.warning(
+                "worker: redis unavailable, retrying",
+                extra={"error": type(exc).__name__, "retry_in": backoff},
+            )
+            time.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)

@@ -24,3 +24,6 @@ class MailjetEventSchema(Schema):
 class MailjetCountsSchema(Schema):
     applied = fields.Int(metadata={"description": "events applied to one of our emails"})
     unknown = fields.Int(metadata={"description": "events of no known kind or email"})
+    invalid = fields.Int(
+        metadata={"description": "events skipped as invalid (e.g. an address no mail can have)"}
+    )

@@ -8,6 +8,7 @@ being `X-Spontane-Timestamp` (partners should refuse stale ones).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -17,7 +18,7 @@ import time
 import requests
 from flask_babel import gettext
 from rq import Retry, get_current_job
-from sqlalchemy import event
+from sqlalchemy import event, or_, update
 
 from server.clock import now
 from server.extensions import db
@@ -27,6 +28,7 @@ from server.queues import job
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
+STALE_CLAIM_SECONDS = 600  # far beyond one request's timeout: the claiming job died
 PENDING = "spontane_pending_webhooks"
 
 
@@ -83,10 +85,20 @@ def _enqueue_pending(session) -> None:
 
 
 def enqueue_pending_deliveries() -> int:
-    """Queue `pending` deliveries never attempted (stored while Redis was down)."""
+    """Queue deliveries stored while Redis was down (never attempted), and those whose
+    sending job died mid-request (claimed longer ago than any request can take)."""
+    stale = now() - dt.timedelta(seconds=STALE_CLAIM_SECONDS)
+    db.session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.state == "sending", WebhookDelivery.sending_at < stale)
+        .values(state="pending")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
     rows = db.session.scalars(
         db.select(WebhookDelivery).where(
-            WebhookDelivery.state == "pending", WebhookDelivery.attempts == 0
+            WebhookDelivery.state == "pending",
+            or_(WebhookDelivery.attempts == 0, WebhookDelivery.sending_at < stale),
         )
     ).all()
     for delivery in rows:
@@ -96,9 +108,17 @@ def enqueue_pending_deliveries() -> int:
 
 @job("webhooks", timeout=60, retry=Retry(max=5, interval=[10, 60, 300, 900, 3600]))
 def deliver_webhook(delivery_id: int) -> str:
+    # One job at a time per delivery: the claim is a conditional update.
+    claimed = db.session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.state == "pending")
+        .values(state="sending", sending_at=now(), attempts=WebhookDelivery.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return "done"  # sent, failed, or being sent by another job
     delivery = db.session.get(WebhookDelivery, delivery_id)
-    if delivery is None or delivery.state == "sent":
-        return "done"
     platform = db.session.get(Platform, delivery.platform_id)
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
@@ -110,7 +130,6 @@ def deliver_webhook(delivery_id: int) -> str:
         "X-Spontane-Timestamp": timestamp,
         "X-Spontane-Signature": signature(signing_key(platform), timestamp, body),
     }
-    delivery.attempts += 1
     try:
         response = requests.post(
             delivery.url, data=body, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False
@@ -126,8 +145,7 @@ def deliver_webhook(delivery_id: int) -> str:
         return "sent"
     current = get_current_job()
     delivery.last_error = error
-    if current is None or not current.retries_left:
-        delivery.state = "failed"
+    delivery.state = "pending" if current is not None and current.retries_left else "failed"
     db.session.commit()
     raise RuntimeError(f"webhook {delivery.id} to platform {platform.id}: {error}")
 
@@ -137,7 +155,12 @@ def retry_delivery(delivery_id: int) -> WebhookDelivery:
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None:
         raise LookupError(gettext("No webhook delivery %(id)s.", id=delivery_id))
-    delivery.state = "pending"
+    db.session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.state == "failed")
+        .values(state="pending")
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     deliver_webhook.enqueue(delivery.id)
     return delivery
