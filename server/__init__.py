@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from server import cli, i18n, input_guard, logs, security
+from server import cli, i18n, input_guard, logs, monitoring, security
 from server.admin.views import bp as admin_bp
 from server.answers.views import bp as answers_bp
 from server.api.lbb import bp as lbb_bp
@@ -64,6 +64,7 @@ def create_app(config: Config | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     outbox_viewer.register(app)
+    monitoring.init_app(app)
     search_maintenance.register(app)
     security.init_app(app)
     cli.register(app)

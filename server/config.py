@@ -165,6 +165,7 @@ class Config:
     APPLY_FORM_TOKEN_MAX_AGE: int = 6 * 3600  # seconds a loaded form stays valid
     APPLY_CONFIRM_MAX_AGE: int = 7 * 86400  # seconds an email confirmation link stays valid
     PUBLIC_URL: str = "http://127.0.0.1:5000"
+    METRICS_TOKEN: str = ""  # bearer token of GET /metrics; empty: the route answers 404
     ALLOW_EMBEDDED_IN_PRODUCTION: bool = False
     TESTING: bool = False
     extra: dict[str, object] = field(default_factory=dict)
