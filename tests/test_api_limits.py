@@ -77,3 +77,11 @@ def test_unsigned_la_bonne_boite_requests_count_per_ip(app, client):
     assert forged[:3] == ["signature is invalid"] * 3  # the user's budget is not touched
     assert _lbb(app, client, "victim", key="guessed").status_code == 429  # per IP: 3/minute
     assert _lbb(app, client, "victim").status_code == 400
+
+
+def test_a_budget_edited_by_hand_falls_back_to_the_default(app, client):
+    with app.app_context():
+        user, _ = create_api_user("edited", [])
+        user.budget = "as much as it likes"
+        db.session.commit()
+    assert _lbb(app, client, "edited").status_code == 400  # answered, not a 500

@@ -20,6 +20,7 @@ from limits import RateLimitItem, parse_many
 from server.auth.api_keys import hash_key, presented_key
 from server.extensions import limiter
 from server.models import ApiUser
+from server.models.api_user import DEFAULT_BUDGET
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,11 @@ def _charge(budget: str, *identifiers: str) -> int | None:
     A storage failure lets the request through, as RATELIMIT_SWALLOW_ERRORS does for the
     other routes: Redis down must not turn requests away.
     """
-    items: list[RateLimitItem] = sorted(parse_many(budget))
+    try:
+        items: list[RateLimitItem] = sorted(parse_many(budget))
+    except ValueError:  # a budget edited by hand in the database: the default applies
+        log.error("unreadable request budget %r: the default applies", budget)
+        items = sorted(parse_many(DEFAULT_BUDGET))
     try:
         strategy = limiter.limiter
         for item in items:
