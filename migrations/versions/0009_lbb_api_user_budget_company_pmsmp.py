@@ -16,7 +16,7 @@ down_revision = '0008'
 branch_labels = None
 depends_on = None
 
-DEFAULT_BUDGET = "50 per second;50000 per hour"
+DEFAULT_BUDGET = "100 per second;100000 per hour"
 
 
 def upgrade():

@@ -13,7 +13,7 @@ from server.extensions import db
 
 # flask-limiter syntax. Generous: La Bonne Boite set no limit, and France Travail's own API
 # allows 2 calls a second per key; `flask api-users set NAME --budget …` changes one user's.
-DEFAULT_BUDGET = "50 per second;50000 per hour"
+DEFAULT_BUDGET = "100 per second;100000 per hour"
 
 
 class ApiUser(db.Model):
