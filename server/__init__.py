@@ -10,7 +10,7 @@ from flask import Flask
 from server import cli, i18n, input_guard, logs, monitoring, security
 from server.admin.views import bp as admin_bp
 from server.answers.views import bp as answers_bp
-from server.api.lbb import bp as lbb_bp
+from server.api.lbb.views import bp as lbb_bp
 from server.api.views import bp as api_bp
 from server.applications.views import bp as applications_bp
 from server.config import Config, load_secret_key
@@ -21,6 +21,7 @@ from server.extensions import db, limiter, migrate, redis_store
 from server.health import bp as health_bp
 from server.offers.views import bp as offers_bp
 from server.search import maintenance as search_maintenance
+from server.widget.pages import bp as pages_bp
 from server.widget.views import bp as widget_bp
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -34,6 +35,7 @@ BLUEPRINTS = (
     answers_bp,
     mailjet_bp,
     admin_bp,
+    pages_bp,
 )
 
 

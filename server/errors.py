@@ -1,9 +1,10 @@
 """One JSON error type and its handler, for the API and every JSON route; HTTP errors
-(404, 405, 413, 429 …) in the reader's language, as JSON or as a small page."""
+(404, 405, 413, 429 …) in the reader's language, as JSON or as a small page. Plus one
+plain-text error for another service's protocol that we speak (La Bonne Boite API v1)."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -50,6 +51,25 @@ class ApiError(Exception):
         return body
 
 
+class PlainTextError(Exception):
+    """An error answered as plain text in another service's exact words (La Bonne Boite's
+    API v1): its consumers parse them, so they are protocol, fixed and never translated."""
+
+    def __init__(
+        self, message: str, status: int = 400, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.headers = headers or {}
+
+
+def plain_text(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    response = Response(message, status=status, mimetype="text/plain")
+    response.headers.update(headers or {})
+    return response
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -75,6 +95,10 @@ def _headers(err: HTTPException) -> dict[str, str]:
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(PlainTextError)
+    def handle_plain_text_error(err: PlainTextError):
+        return plain_text(err.message, err.status, err.headers)
+
     @app.errorhandler(ApiError)
     def handle_api_error(err: ApiError):
         return jsonify(err.to_dict()), err.status

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from server import create_app, embedded_redis
 from server.config import PROJECT_ROOT, Config
+from tests.lbb_support import lbb_app
 
 DATA_DIR = Path(os.environ.get("DATA_DIR", PROJECT_ROOT.parent / "shared" / "data"))
 METZ_FILE = DATA_DIR / "etablissements_metz.csv"
@@ -163,6 +164,13 @@ def _app(databases: Databases, template: str, redis_url: str, tmp_path: Path, ex
         db.session.remove()
         db.engine.dispose()
     databases.drop(url)
+
+
+@pytest.fixture(scope="session")
+def lbb_replay_app(request, databases, metz_template, redis_url, tmp_path_factory):
+    """The Metz app La Bonne Boite's API tests are replayed on (tests/lbb_support.py),
+    shared by the replay modules, which only read it."""
+    return lbb_app(request, databases, metz_template, redis_url, tmp_path_factory)
 
 
 @pytest.fixture

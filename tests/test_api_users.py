@@ -1,5 +1,6 @@
 from server.auth.api_keys import user_by_key
 from server.extensions import db
+from server.models import ApiUser
 
 
 def test_create_prints_a_key_stored_hashed(runner, app):
@@ -30,3 +31,25 @@ def test_duplicate_name_is_refused(runner):
     runner.invoke(args=["api-users", "create", "x"])
     result = runner.invoke(args=["api-users", "create", "x"])
     assert result.exit_code != 0 and "already exists" in result.output
+
+
+def test_budgets_are_set_per_user(runner, app):
+    result = runner.invoke(args=["api-users", "create", "proxy", "--budget", "5 per second"])
+    assert result.exit_code == 0, result.output
+    runner.invoke(args=["api-users", "create", "plain"])
+    listing = runner.invoke(args=["api-users", "list"]).output
+    assert "proxy\t-\tactive\t5 per second" in listing
+    assert "plain\t-\tactive\t100 per second;100000 per hour" in listing  # the default
+    changed = runner.invoke(
+        args=["api-users", "set", "plain", "--budget", "2 per second", "--scopes", "pmsmp,boe"]
+    )
+    assert changed.exit_code == 0, changed.output
+    with app.app_context():
+        user = db.session.scalar(db.select(ApiUser).where(ApiUser.name == "plain"))
+        assert (user.budget, user.scope_set) == ("2 per second", {"pmsmp", "boe"})
+    wrong = runner.invoke(args=["api-users", "set", "plain", "--budget", "lots"])
+    assert wrong.exit_code != 0 and "--budget" in wrong.output
+    wrong = runner.invoke(args=["api-users", "create", "x", "--budget", "fast"])
+    assert wrong.exit_code != 0 and "--budget" in wrong.output
+    missing = runner.invoke(args=["api-users", "set", "nobody", "--budget", "1 per second"])
+    assert missing.exit_code != 0 and "nobody" in missing.output

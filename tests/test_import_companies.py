@@ -112,3 +112,19 @@ def test_siret_rules():
     assert siret("732 829 320 00074") == "73282932000074"
     with pytest.raises(ValueError, match="La Poste"):
         siret("35600000022498")
+
+
+def test_work_trials_and_social_network_are_optional_columns(runner, app, tmp_path):
+    header = NATIVE_HEADER + ",flag_pmsmp,social_network"
+    path = write(tmp_path, GOOD + ",1,https://social.example/acme", header=header)
+    assert runner.invoke(args=["data", "load-companies", str(path)]).exit_code == 0
+    without = write(tmp_path, GOOD.replace("73282932000074", "55208131766522"), name="b.csv")
+    assert runner.invoke(args=["data", "load-companies", str(without)]).exit_code == 0
+    with app.app_context():
+        acme = db.session.get(Company, "73282932000074")
+        assert acme.flag_pmsmp and acme.social_network == "https://social.example/acme"
+        other = db.session.get(Company, "55208131766522")
+        assert not other.flag_pmsmp and other.social_network is None
+    bad = write(tmp_path, GOOD + ",yes please,", header=header, name="c.csv")
+    result = runner.invoke(args=["data", "load-companies", str(bad)])
+    assert result.exit_code != 0 and "field 'flag_pmsmp'" in result.output

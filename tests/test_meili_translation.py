@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
@@ -71,7 +72,7 @@ def test_sorts():
 
 def test_settings_make_every_filter_and_sort_possible():
     assert set(mq.SETTINGS["filterableAttributes"]) >= {"rome", "naf", "headcount", "flags", "_geo"}
-    assert set(mq.SETTINGS["sortableAttributes"]) == {"score", "_geo"}
+    assert set(mq.SETTINGS["sortableAttributes"]) == {"score", "has_email", "_geo"}
     assert mq.SETTINGS["distinctAttribute"] == "siret"
     assert mq.SETTINGS["rankingRules"][0] == "sort"
 
@@ -113,7 +114,7 @@ def _data(rows: int = 25) -> IndexData:
         "company_lon": np.array([6.1, 6.2]),
         "company_naf": np.array([0, -1], dtype=np.int16),
         "company_big": np.array([1, -1], dtype=np.int8),
-        "company_flags": np.array([5, 0], dtype=np.uint8),
+        "company_flags": np.array([5 | 16, 0], dtype=np.uint8),  # junior, handicap, email
         "company_dept": np.array([0, 0], dtype=np.int16),
         "job_company": np.array([i % 2 for i in range(rows)], dtype=np.int32),
         "job_score": np.linspace(1, 99, rows).astype(np.float32),
@@ -134,11 +135,43 @@ def test_documents_one_per_company_and_job():
         "stars": 3.0,
         "naf": "1071C",
         "headcount": "big",
-        "flags": ["junior", "handicap"],
+        "flags": ["junior", "handicap", "email"],
+        "has_email": 1,
         "department": "57",
         "_geo": {"lat": 49.1, "lng": 6.1},
     }
     assert docs[1]["naf"] is None and docs[1]["headcount"] is None and docs[1]["flags"] == []
+    assert docs[1]["has_email"] == 0
+
+
+def test_la_bonne_boite_s_headcount_email_first_and_work_trials():
+    """Its `small` holds the companies of unknown size; its score orders put companies
+    with an email address first; its pmsmp filter is one more flag."""
+    query = SearchQuery(
+        romes=("D1102",),
+        headcount="small",
+        unknown_headcount_small=True,
+        flags=("pmsmp",),
+        promote_email=True,
+        **POINT,
+    )
+    assert '(headcount = "small" OR headcount IS NULL)' in mq.filters(query)
+    assert 'flags = "pmsmp"' in mq.filters(query)
+    assert mq.sort(query) == ["has_email:desc", "score:desc", "_geoPoint(49.1, 6.17):asc"]
+    assert mq.sort(replace(query, sort="distance"))[0].startswith("_geoPoint")
+    results = [
+        {"facetDistribution": {"naf": {}}},
+        {"facetDistribution": {"headcount": {"small": 4, "big": 2}}, "totalHits": 9},
+        *({"totalHits": 9} for _ in range(5)),
+    ]
+    assert mq.parse_facets(query, results).headcount == [("small", 7), ("big", 2)]
+    docs = [
+        {"siret": str(10**13 + i), "score": float(i), "has_email": int(i % 3 == 0)}
+        for i in range(1, 30)
+    ]
+    smart = mq.smart_order(docs, replace(query, sort="smart"))
+    emails = [d["has_email"] for d in smart]
+    assert emails == sorted(emails, reverse=True)
 
 
 class FakeMeili(BaseHTTPRequestHandler):

@@ -162,3 +162,29 @@ def test_departments_without_a_place(engine):
     total = engine.count(SearchQuery(romes=(BAKERY,), departments=("57",), distance_km=None))
     assert total == len(expected([BAKERY]))
     assert engine.count(SearchQuery(romes=(BAKERY,), departments=("75",), distance_km=None)) == 0
+
+
+def test_la_bonne_boite_options(engine, engine_app):
+    """Its `small` counts companies of unknown size, its score orders put companies with
+    an email address first, and work trials (pmsmp) filter like the other flags."""
+    want = expected([BAKERY], 5.0)
+    known_big = set(expected([BAKERY], 5.0, headcount="big"))
+    small = engine.search(query(headcount="small", unknown_headcount_small=True, facets=True))
+    assert (
+        small.total == len(set(want) - known_big) > len(expected([BAKERY], 5.0, headcount="small"))
+    )
+    assert dict(small.facets.headcount)["small"] == small.total
+    with engine_app.app_context():
+        emails = {
+            s
+            for s, e in db.session.execute(select(Company.siret, Company.email))
+            if e and e.strip()
+        }
+    for sort in ("score", "smart"):
+        hits = engine.search(query(sort=sort, promote_email=True, page_size=100)).hits
+        flags = [h.siret in emails for h in hits]
+        assert flags == sorted(flags, reverse=True) and any(flags) and not all(flags)
+        with_email = [h.score for h in hits if h.siret in emails]
+        if sort == "score":
+            assert with_email == sorted(with_email, reverse=True)
+    assert engine.search(query(flags=("pmsmp",))).total == 0  # no Metz company has it

@@ -24,7 +24,8 @@ DESCRIPTION = (
     "(`Authorization: Bearer <key>` or `X-API-Key`). Limits apply per key, or per IP "
     "without one. Errors are JSON: `error` says what is wrong in the request's language "
     "(`lang`, then Accept-Language) and `field` names the parameter at fault. "
-    "La Bonne Boite API v1 routes take its parameters and its signature instead."
+    "La Bonne Boite API v1 routes take its parameters and its signature instead, answer "
+    "its plain-text errors and count requests against each signed user's budget."
 )
 TAGS = {
     "api": "Companies and lookups",
@@ -38,6 +39,11 @@ ERRORS = {
     403: "the API key lacks the scope this route needs",
     404: "no such resource",
     429: "rate limit exceeded; retry after Retry-After seconds",
+}
+# La Bonne Boite's plain-text errors, in its own words.
+TEXT_ERRORS = {
+    400: "the user, timestamp or signature is wrong, or a parameter is invalid "
+    "(`Invalid request argument: …`)",
 }
 SECURITY_SCHEMES = {
     "apiKey": {"type": "http", "scheme": "bearer", "description": "an API key"},
@@ -113,9 +119,10 @@ def _operation(record: Endpoint, rule: Rule) -> dict:
         "responses": {str(record.status): _success(record)},
     }
     for status in record.errors:
-        operation["responses"][str(status)] = _error(status)
+        operation["responses"][str(status)] = _error(status, record.errors_as)
     if record.args is not None:
-        # MarshmallowPlugin expands the schema into one parameter per field.
+        # MarshmallowPlugin expands the schema into one parameter per field (parsed by
+        # `@endpoint` or, with parse=False, by the view: documented either way).
         operation["parameters"] = [{"in": "query", "schema": record.args}]
     if record.body is not None:
         one = record.body
@@ -132,11 +139,14 @@ def _success(record: Endpoint) -> dict:
     return {"description": record.summary, "content": {"application/json": {"schema": schema}}}
 
 
-def _error(status: int) -> dict:
-    response: dict = {
-        "description": ERRORS[status],
-        "content": {"application/json": {"schema": ErrorSchema}},
-    }
+def _error(status: int, errors_as: str = "json") -> dict:
+    if errors_as == "text":
+        content = {"text/plain": {"schema": {"type": "string"}}}
+        description = TEXT_ERRORS.get(status, ERRORS[status])
+    else:
+        content = {"application/json": {"schema": ErrorSchema}}
+        description = ERRORS[status]
+    response: dict = {"description": description, "content": content}
     if status == 429:
         response["headers"] = {
             "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}

@@ -1,5 +1,5 @@
 """Public API keys: issued once, stored hashed, presented as `Authorization: Bearer <key>`
-(or `X-API-Key`), granting scopes."""
+(or `X-API-Key`), granting scopes; and each user's request budget."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ from collections.abc import Callable
 
 from flask import g, request
 from flask_babel import gettext
+from limits import parse_many
 from sqlalchemy import select
 
 from server.errors import ApiError
 from server.extensions import db
 from server.models import ApiUser
+from server.models.api_user import DEFAULT_BUDGET
 
-SCOPES = ("email", "phone", "website", "admin")
+# Contact fields (email, phone, website), La Bonne Boite's work-trial and disability
+# fields and filter (pmsmp, boe), and the admin routes of the offers API.
+SCOPES = ("email", "phone", "website", "pmsmp", "boe", "admin")
 KEY_PREFIX = "spk_"
 _UNSET = object()
 
@@ -27,13 +31,34 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_user(name: str, scopes: list[str]) -> tuple[ApiUser, str]:
-    """A new user and its key; the key is shown once and only its hash is kept."""
+def checked_scopes(scopes: list[str]) -> str:
+    """The stored form of a list of scopes; ValueError names any unknown one."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         raise ValueError(f"unknown scope(s) {', '.join(unknown)}; scopes are {', '.join(SCOPES)}")
+    return ",".join(sorted(set(scopes)))
+
+
+def checked_budget(budget: str) -> str:
+    """A request budget in flask-limiter syntax ("20 per second;10000 per hour")."""
+    try:
+        parsed = parse_many(budget)
+    except ValueError:
+        parsed = []
+    if not parsed:
+        raise ValueError(f"{budget!r} is not a budget such as '20 per second;10000 per hour'")
+    return budget.strip()
+
+
+def create_api_user(name: str, scopes: list[str], budget: str | None = None) -> tuple[ApiUser, str]:
+    """A new user and its key; the key is shown once and only its hash is kept."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    user = ApiUser(name=name, key_hash=hash_key(key), scopes=",".join(sorted(set(scopes))))
+    user = ApiUser(
+        name=name,
+        key_hash=hash_key(key),
+        scopes=checked_scopes(scopes),
+        budget=checked_budget(budget or DEFAULT_BUDGET),
+    )
     db.session.add(user)
     return user, key
 

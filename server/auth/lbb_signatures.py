@@ -1,13 +1,16 @@
-"""La Bonne Boite API v1 request signatures, accepted for its existing consumers.
+"""La Bonne Boite API v1 request signatures and scopes, as its existing consumers send them.
 
 A consumer sends `user`, `timestamp` (`%Y-%m-%dT%H:%M:%S`, UTC) and `signature`: the hex
 HMAC, keyed with its signing key, of the URL-encoded query string of every other parameter
-sorted by name. HMAC-SHA256 is accepted, and HMAC-MD5 as La Bonne Boite computed it. A
-timestamp more than 10 minutes off is refused, and so is a signature seen before (kept in
-Redis for the whole validity window, per route).
+sorted by name. HMAC-MD5 as La Bonne Boite computed it is accepted, and so is HMAC-SHA256.
+The checks run in La Bonne Boite's order, each failing with its exact plain-text 400.
+
+A signed URL is valid 10 minutes either side of its timestamp, and every route it can sign
+only reads: an identical retry inside that window is answered again, as La Bonne Boite did
+(each answer counts against the user's budget, server/auth/rate_limits.py).
 
 API keys are stored hashed, so the signing key cannot be the API key itself: it is derived
-from the stored key hash and SECRET_KEY (`flask search lbb-key NAME` prints it). Nothing
+from the stored key hash and SECRET_KEY (`flask api-users lbb-key NAME` prints it). Nothing
 more is stored, a leaked database alone does not allow forging, and rotating the API key
 rotates the signing key.
 """
@@ -21,17 +24,22 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from flask import current_app
-from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
-from server.errors import ApiError
-from server.extensions import db, redis_store
+from server.errors import PlainTextError
+from server.extensions import db
 from server.models import ApiUser
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S"
 MAX_SKEW = dt.timedelta(minutes=10)
-ALGORITHMS = (hashlib.sha256, hashlib.md5)
-REPLAY_PREFIX = "lbb:signature:"
+ALGORITHMS = (hashlib.md5, hashlib.sha256)
+
+# La Bonne Boite's words (labonneboite/web/api/views.py, api_auth_required), in its order.
+MISSING_USER = "missing argument: user"
+UNKNOWN_USER = "user is unknown"
+TIMESTAMP_FORMAT_ERROR = "timestamp format: %Y-%m-%dT%H:%M:%S"
+TIMESTAMP_EXPIRED = "timestamp has expired"
+SIGNATURE_INVALID = "signature is invalid"
 
 
 def signing_key(user: ApiUser) -> str:
@@ -47,44 +55,61 @@ def compute_signature(params: Iterable[tuple[str, str]], key: str, algorithm=has
     return hmac.new(key.encode(), signed_string(params).encode(), algorithm).hexdigest()
 
 
-def verify(params: list[tuple[str, str]], route: str, now: dt.datetime | None = None) -> ApiUser:
-    """The API user who signed these parameters, or an ApiError naming the parameter."""
-    values = dict(params)
-    for name in ("user", "timestamp", "signature"):
-        if not values.get(name):
-            raise ApiError(gettext("%(name)s is required", name=name), status=400, field=name)
-    try:
-        stamp = dt.datetime.strptime(values["timestamp"], TIMESTAMP_FORMAT).replace(tzinfo=dt.UTC)
-    except ValueError:
-        message = gettext(
-            "timestamp must look like %(example)s (UTC)", example="2024-05-31T12:00:00"
-        )
-        raise ApiError(message, status=400, field="timestamp") from None
-    now = now or dt.datetime.now(dt.UTC)
-    if abs(now - stamp) > MAX_SKEW:
-        message = ngettext(
-            "timestamp is more than %(num)d minute off",
-            "timestamp is more than %(num)d minutes off",
-            int(MAX_SKEW.total_seconds() // 60),
-        )
-        raise ApiError(message, status=401, field="timestamp")
-    name = values["user"]
-    # No user name holds a NUL byte, and PostgreSQL refuses them in a query.
-    query = select(ApiUser).where(ApiUser.name == name, ApiUser.active)
-    user = db.session.scalar(query) if "\x00" not in name else None
+def active_user(name: str | None) -> ApiUser | None:
+    """The active API user of that name (a NUL byte, which no name holds, finds nobody)."""
+    if not name or "\x00" in name:
+        return None
+    return db.session.scalar(select(ApiUser).where(ApiUser.name == name, ApiUser.active))
+
+
+def key_of(name: str | None, default: str | None = None) -> str | None:
+    """The signing key of user `name`, or `default` for an unknown user (La Bonne Boite's
+    `get_key`)."""
+    user = active_user(name)
+    return signing_key(user) if user else default
+
+
+def scopes_for(user: ApiUser | None, origin_user: str | None) -> frozenset[str]:
+    """La Bonne Boite's `has_scope`: a proxy forwarding `origin_user` gets that user's scopes
+    when it is a known user, its own otherwise."""
+    forwarded = active_user(origin_user)
+    if forwarded is not None:
+        return forwarded.scope_set
+    return user.scope_set if user is not None else frozenset()
+
+
+def _signed_forms(params: list[tuple[str, str]]) -> set[str]:
+    # La Bonne Boite signed one value per name (the first); a consumer of ours may sign
+    # every repeated value: both strings are accepted.
+    first: dict[str, str] = {}
+    for name, value in params:
+        first.setdefault(name, value)
+    return {signed_string(params), signed_string(first.items())}
+
+
+def verify(params: list[tuple[str, str]], now: dt.datetime | None = None) -> ApiUser:
+    """The API user who signed these parameters, or La Bonne Boite's plain-text 400."""
+    values: dict[str, str] = {}
+    for name, value in params:
+        values.setdefault(name, value)
+    if "user" not in values:
+        raise PlainTextError(MISSING_USER)
+    user = active_user(values["user"])
     if user is None:
-        raise ApiError(gettext("unknown or disabled user"), status=401, field="user")
-    key = signing_key(user)
-    given = values["signature"].lower()
+        raise PlainTextError(UNKNOWN_USER)
+    try:
+        stamp = dt.datetime.strptime(values.get("timestamp", ""), TIMESTAMP_FORMAT)
+    except ValueError:
+        raise PlainTextError(TIMESTAMP_FORMAT_ERROR) from None
+    now = now or dt.datetime.now(dt.UTC)
+    if abs(now - stamp.replace(tzinfo=dt.UTC)) > MAX_SKEW:
+        raise PlainTextError(TIMESTAMP_EXPIRED)
+    key = signing_key(user).encode()
+    given = values.get("signature", "").lower().encode()  # bytes: any text compares
     if not any(
-        hmac.compare_digest(compute_signature(params, key, algorithm), given)
+        hmac.compare_digest(hmac.new(key, text.encode(), algorithm).hexdigest().encode(), given)
+        for text in _signed_forms(params)
         for algorithm in ALGORITHMS
     ):
-        raise ApiError(gettext("signature does not match"), status=401, field="signature")
-    # SET NX: only the first request with this signature on this route passes (a consumer
-    # may ask the list and the count with the same parameters); expiry covers the window.
-    seconds = int(2 * MAX_SKEW.total_seconds())
-    replay_key = f"{REPLAY_PREFIX}{route}:{given}"
-    if not redis_store.connection().set(replay_key, 1, nx=True, ex=seconds):
-        raise ApiError(gettext("signature already used"), status=401, field="signature")
+        raise PlainTextError(SIGNATURE_INVALID)
     return user

@@ -37,6 +37,8 @@ LAYOUTS: dict[str, dict[str, str]] = {
         "flag_junior": "flag_junior",
         "flag_senior": "flag_senior",
         "flag_handicap": "flag_handicap",
+        "flag_pmsmp": "flag_pmsmp",
+        "social_network": "social_network",
     },
     "native": {
         name: name
@@ -58,6 +60,8 @@ LAYOUTS: dict[str, dict[str, str]] = {
             "flag_junior",
             "flag_senior",
             "flag_handicap",
+            "flag_pmsmp",
+            "social_network",
         )
     },
 }
@@ -158,7 +162,7 @@ class CompanyRowParser:
             headcount = None
         flags = {
             name: self._field(line, name, check.flag, get(name))
-            for name in ("flag_junior", "flag_senior", "flag_handicap")
+            for name in ("flag_junior", "flag_senior", "flag_handicap", "flag_pmsmp")
         }
         return {
             "siret": siret,
@@ -176,6 +180,7 @@ class CompanyRowParser:
             "email": get("email") or None,
             "phone": get("phone") or None,
             "website": get("website") or None,
+            "social_network": get("social_network") or None,
             **flags,
         }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -29,6 +29,9 @@ class Company(db.Model):
     flag_junior: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_senior: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_handicap: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Welcomes "périodes de mise en situation en milieu professionnel" (work trials).
+    flag_pmsmp: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    social_network: Mapped[str | None] = mapped_column(String(255))
     # Hiring potential, written by `flask scores compute` (NULL until the first run).
     predicted_hires: Mapped[float | None] = mapped_column(Float)  # next 6 months
     score: Mapped[float | None] = mapped_column(Float, index=True)  # 0–100

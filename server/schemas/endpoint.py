@@ -23,6 +23,7 @@ from marshmallow import Schema
 from server.schemas import load_args
 
 Auth = Literal["optional", "key", "signature", "webhook"]
+ErrorFormat = Literal["json", "text"]
 ATTRIBUTE = "openapi_endpoint"
 
 
@@ -30,10 +31,12 @@ ATTRIBUTE = "openapi_endpoint"
 class Endpoint:
     summary: str
     description: str
-    args: type[Schema] | None  # query parameters, parsed before the view runs
+    args: type[Schema] | None  # query parameters, parsed before the view runs (if `parse`)
+    parse: bool  # False: documented only, the view parses them (another service's rules)
     response: type[Schema] | None  # the JSON body of a success
     status: int  # status of a success
     errors: tuple[int, ...]  # documented error statuses, each with the error schema
+    errors_as: ErrorFormat  # JSON errors, or plain text (La Bonne Boite's protocol)
     auth: Auth  # API key optional or required, La Bonne Boite signature, webhook secret
     body: type[Schema] | None  # JSON request body, documented only (the view reads it)
     batch: bool  # the body may also be a list of such objects
@@ -43,24 +46,29 @@ def endpoint(
     summary: str,
     *,
     args: type[Schema] | None = None,
+    parse: bool = True,
     response: type[Schema] | None = None,
     status: int = 200,
     errors: Iterable[int] = (400, 429),
+    errors_as: ErrorFormat = "json",
     auth: Auth = "optional",
     body: type[Schema] | None = None,
     batch: bool = False,
 ) -> Callable[[Callable], Callable]:
-    """Parse the query string with `args` (a 400 naming the field) into the view's `args`."""
-    parser = args() if args is not None else None
+    """Parse the query string with `args` (a 400 naming the field) into the view's `args`,
+    unless `parse=False` leaves that to the view."""
+    parser = args() if args is not None and parse else None
 
     def decorate(view: Callable) -> Callable:
         record = Endpoint(
             summary=summary,
             description=inspect.getdoc(view) or "",
             args=args,
+            parse=parse,
             response=response,
             status=status,
             errors=tuple(sorted(set(errors))),
+            errors_as=errors_as,
             auth=auth,
             body=body,
             batch=batch,

@@ -1,33 +1,38 @@
-"""La Bonne Boite API v1 parameters and bodies, under its own names.
+"""La Bonne Boite API v1 parameters and bodies, under its own names, for the OpenAPI document.
 
-server/api/lbb.py translates the parsed parameters to ours (CompanySearchArgs), which then
-validates what it is handed; the parameters it only passes on are documented here as ours.
+Its routes parse their parameters as La Bonne Boite did, check by check and in its words
+(server/api/lbb/params.py): these schemas only document them (`@endpoint(parse=False)`),
+and tests/test_api_lbb.py checks that both name the same parameters.
 """
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext
-from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
-from server.schemas.messages import between, one_of
-from server.schemas.search import CITYCODE_RE, CompanySearchArgs, latitude_field, longitude_field
-from server.search.engine import MAX_PAGE_SIZE
+from server.schemas.search import CITYCODE_RE
 
-HEADCOUNTS = ("all", "1", "small", "2", "big", "3")
-SORTS = ("score", "distance")
-# Checked as given, even blank: La Bonne Boite's translation refused a blank value.
-STRICT = ("headcount", "contract")
+SORTS = ("smart", "distance", "score")
+CONTRACTS = ("alternance", "dpae")
+HEADCOUNTS = ("all", "small", "big")
+TIMESTAMP_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"
 
 
-class LowerStr(fields.Str):
-    def _deserialize(self, value, attr, data, **kwargs) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).lower()
+def _text(description: str, required: bool = False, **metadata: object) -> fields.Str:
+    return fields.Str(required=required, metadata={"description": description, **metadata})
 
 
-def passed_on(ours: str, description: str) -> fields.Raw:
-    """A parameter handed to our search schema as sent: it validates it, we document it."""
-    metadata = {**CompanySearchArgs().fields[ours].metadata, "description": description}
-    return fields.Raw(metadata=metadata)
+def _choice(choices: tuple[str, ...], default: str, description: str) -> fields.Str:
+    return fields.Str(
+        validate=validate.OneOf(choices),
+        metadata={"description": description, "default": default},
+    )
+
+
+def _integer(description: str, minimum: int, maximum: int | None = None, **kw) -> fields.Int:
+    return fields.Int(
+        validate=validate.Range(min=minimum, max=maximum),
+        metadata={"description": description, **kw},
+    )
 
 
 class SignedArgs(Schema):
@@ -36,109 +41,152 @@ class SignedArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    # Validated by the signature check already: documented here, not checked again.
-    user = fields.Str(required=True, metadata={"description": "API user name"})
-    timestamp = fields.Str(
+    user = _text("API user name", required=True)
+    timestamp = _text(
+        "UTC, within 10 minutes of ours",
         required=True,
-        metadata={
-            "description": "UTC, within 10 minutes",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$",
-            "example": "2024-05-31T12:00:00",
-        },
+        pattern=TIMESTAMP_PATTERN,
+        example="2024-05-31T12:00:00",
     )
     signature = fields.Str(
         required=True,
         metadata={
             "pattern": "^([0-9a-fA-F]{32}|[0-9a-fA-F]{64})$",
-            "description": "hex HMAC-SHA256 (or MD5) keyed with the user's signing key, of the "
-            "other parameters sorted by name and URL-encoded; each is accepted once",
+            "description": "hex HMAC-MD5 (or SHA-256) keyed with the user's signing key, of "
+            "the other parameters sorted by name and URL-encoded",
         },
     )
-
-    @pre_load
-    def _drop_blank(self, data: dict, **kwargs) -> dict:
-        return {k: v for k, v in data.items() if v != "" or k in STRICT}
+    origin_user = _text("the user a proxy forwards for: a known user's scopes apply")
 
 
 class LbbSearchArgs(SignedArgs):
-    rome_codes = passed_on("rome", "ROME codes, comma-separated")
-    rome_codes_keyword_search = fields.Str(
-        metadata={"description": "a job title, without rome_codes", "example": "boulanger"}
-    )
+    rome_codes = _text("ROME codes, comma-separated", example="D1102")
+    rome_codes_keyword_search = _text("a job title, instead of rome_codes", example="boulanger")
     commune_id = fields.Str(
-        validate=validate.Regexp(CITYCODE_RE, error=lazy_gettext("must be an INSEE code")),
+        validate=validate.Regexp(CITYCODE_RE),
         metadata={"description": "INSEE code of the commune", "example": "57463"},
     )
-    latitude = latitude_field()
-    longitude = longitude_field()
-    naf_codes = passed_on("naf", "NAF codes, comma-separated")
-    departments = passed_on("departments", "département codes, comma-separated")
-    distance = passed_on("distance", "kilometres, or 'france' for no limit")
-    headcount = LowerStr(
-        load_default="all",
-        validate=one_of(HEADCOUNTS, lazy_gettext("headcount must be all, small or big")),
-    )
-    sort = fields.Str(validate=one_of(SORTS, lazy_gettext("sort must be score or distance")))
-    contract = fields.Str(
-        load_default="all",
-        validate=one_of(("all",), lazy_gettext("only contract=all is supported")),
-        metadata={"description": "no apprenticeship data is held: only all"},
-    )
-    page = fields.Int(validate=between(1, 10_000))
-    page_size = fields.Int(validate=between(1, MAX_PAGE_SIZE))
-    origin_user = fields.Str(metadata={"description": "the consumer's own user, not used"})
+    latitude = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
+    longitude = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
+    departments = _text("département codes, comma-separated", example="57")
+    distance = _integer("kilometres around the commune or point", 0, default=10)
+    naf_codes = _text("NAF codes of activities hiring for the jobs, comma-separated")
+    headcount = _choice(HEADCOUNTS, "all", "small: under 50 employees, or not known")
+    sort = _choice(SORTS, "smart", "smart: score-weighted shuffle; distance needs a point")
+    contract = _choice(CONTRACTS, "dpae", "dpae: any hire; alternance: apprenticeships")
+    page = _integer("page number", 1, default=1)
+    page_size = _integer("companies per page", 1, 100, default=20)
+    flag_pmsmp = _integer("1: only companies welcoming work trials (pmsmp scope)", 0, 1)
+    audience = _text("accepted and ignored, as La Bonne Boite did")
 
 
 class LbbDetailArgs(SignedArgs):
-    rome_code = fields.Str(metadata={"description": "the job to show the company for"})
+    contract = _choice(CONTRACTS, "dpae", "alternance: also a company not listed for hires")
+
+
+class LbbOfferSearchArgs(SignedArgs):
+    rome_codes = fields.Str(required=True, metadata={"description": "ROME codes"})
+    commune_id = fields.Str(
+        required=True,
+        validate=validate.Regexp(CITYCODE_RE),
+        metadata={"description": "INSEE code of the commune", "example": "57463"},
+    )
+    contract = fields.Str(
+        required=True, validate=validate.OneOf(("alternance",)), metadata={"example": "alternance"}
+    )
+    distance = _integer("kilometres (at most 200 are searched)", 0, default=10)
+    page = _integer("only 1", 1, 1, default=1)
+    page_size = _integer("companies", 1, 100, default=20)
 
 
 # Bodies.
 
 
-class LbbOfficeSchema(Schema):
+class LbbAddressSchema(Schema):
+    city = fields.Str()
+    city_code = fields.Str()
+    street_name = fields.Str()
+    street_number = fields.Str()
+    zipcode = fields.Str()
+
+
+class LbbCompanyFields(Schema):
     siret = fields.Str()
     name = fields.Str()
     naf = fields.Str(allow_none=True)
     naf_text = fields.Str(allow_none=True)
-    city = fields.Str()
-    address = fields.Str()
     lat = fields.Float()
     lon = fields.Float()
-    distance = fields.Float(allow_none=True)
+    headcount_text = fields.Str(metadata={"example": "6 à 9 salariés"})
     stars = fields.Float(allow_none=True)
-    headcount_text = fields.Str(allow_none=True)
+    url = fields.Str(metadata={"description": "a page a person can open"})
+    social_network = fields.Str()
+    alternance = fields.Bool()
+    email = fields.Str(metadata={"description": "only with the email scope"})
+    phone = fields.Str(metadata={"description": "only with the phone scope"})
+    website = fields.Str(metadata={"description": "only with the website scope"})
+    pmsmp = fields.Bool(metadata={"description": "only with the pmsmp scope"})
+    boe = fields.Bool(metadata={"description": "only with the boe scope"})
+
+
+class LbbOfficeSchema(LbbCompanyFields):
+    address = fields.Str()
+    city = fields.Str()
     contact_mode = fields.Str()
-    matched_rome_code = fields.Str(allow_none=True)
+    matched_rome_code = fields.Str()
     matched_rome_label = fields.Str(allow_none=True)
-    url = fields.Str()
-    email = fields.Str(allow_none=True, metadata={"description": "only with the email scope"})
-    phone = fields.Str(allow_none=True, metadata={"description": "only with the phone scope"})
-    website = fields.Str(allow_none=True, metadata={"description": "only with the website scope"})
+    matched_rome_slug = fields.Str()
+    distance = fields.Float(metadata={"description": "km, one decimal; absent without a point"})
+    boosted = fields.Bool()
 
 
-class LbbCompaniesSchema(Schema):
+class LbbOfficeDetailsSchema(LbbCompanyFields):
+    raison_sociale = fields.Str()
+    address = fields.Nested(LbbAddressSchema)
+
+
+class LbbRomeFields(Schema):
+    rome_code = fields.Str(metadata={"description": "when one job was asked"})
+    rome_label = fields.Str(allow_none=True)
+
+
+class LbbCountSchema(LbbRomeFields):
+    companies_count = fields.Int()
+    url = fields.Str(metadata={"description": "the matching search page"})
+
+
+class LbbCompaniesSchema(LbbCountSchema):
     companies = fields.List(fields.Nested(LbbOfficeSchema))
-    companies_count = fields.Int()
 
 
-class LbbCountSchema(Schema):
-    companies_count = fields.Int()
-
-
-class LbbFilterSchema(Schema):
+class LbbNafFacetSchema(Schema):
     code = fields.Str()
-    label = fields.Str(allow_none=True)
     count = fields.Int()
+    label = fields.Str(allow_none=True)
 
 
 class LbbFilterListsSchema(Schema):
-    naf = fields.List(fields.Nested(LbbFilterSchema))
-    headcount = fields.List(fields.Nested(LbbFilterSchema))
-    distance = fields.List(fields.Nested(LbbFilterSchema))
-    contract = fields.List(fields.Nested(LbbFilterSchema))
+    naf = fields.List(fields.Nested(LbbNafFacetSchema))
+    headcount = fields.Dict(keys=fields.Str(), values=fields.Int())
+    distance = fields.Dict(keys=fields.Str(), values=fields.Int())
+    contract = fields.Dict(keys=fields.Str(), values=fields.Int())
 
 
-class LbbFiltersSchema(Schema):
-    companies_count = fields.Int()
+class LbbFiltersSchema(LbbRomeFields):
     filters = fields.Nested(LbbFilterListsSchema)
+
+
+class LbbOfferSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    url = fields.Str(allow_none=True)
+
+
+class LbbOfferOfficeSchema(LbbOfficeSchema):
+    offers_count = fields.Int()
+    offers = fields.List(fields.Nested(LbbOfferSchema))
+
+
+class LbbOfferOfficesSchema(LbbRomeFields):
+    companies_count = fields.Int()
+    companies = fields.List(fields.Nested(LbbOfferOfficeSchema))

@@ -19,7 +19,8 @@ from server.extensions import db
 from server.search.engine import BIG_HEADCOUNT_FROM
 
 CHUNK = 200_000
-FLAG_BITS = {"junior": 1, "senior": 2, "handicap": 4}
+# One bit per INDEX_FLAGS name: an index built before a flag existed reads it as 0.
+FLAG_BITS = {"junior": 1, "senior": 2, "handicap": 4, "pmsmp": 8, "email": 16}
 
 
 @dataclass
@@ -78,10 +79,11 @@ def _companies(progress: bool) -> tuple[dict[str, np.ndarray], list[str], list[s
     bar = tqdm(total=total, desc="companies", unit=" rows", disable=not progress, leave=False)
     sql = (
         "SELECT siret, latitude, longitude, naf_code, headcount_code, flag_junior, "
-        "flag_senior, flag_handicap, commune_code FROM company ORDER BY siret"
+        "flag_senior, flag_handicap, flag_pmsmp, email, commune_code FROM company ORDER BY siret"
     )
     for rows in _rows(sql):
-        siret, lat, lon, naf, headcount, junior, senior, handicap, commune = _columns(rows, 9)
+        columns = _columns(rows, 11)
+        siret, lat, lon, naf, headcount, junior, senior, handicap, pmsmp, email, commune = columns
         for code in set(commune) - dept_of.keys():
             dept_of[code] = dept_index.setdefault(department_of(code), len(dept_index))
         for code in set(headcount) - big_of.keys():
@@ -93,11 +95,15 @@ def _companies(progress: bool) -> tuple[dict[str, np.ndarray], list[str], list[s
             np.array([naf_index.setdefault(n, len(naf_index) - 1) for n in naf], dtype=np.int16)
         )
         parts["big"].append(np.array([big_of[h] for h in headcount], dtype=np.int8))
-        parts["flags"].append(
-            np.array(junior, dtype=bool).astype(np.uint8)
-            | np.array(senior, dtype=bool).astype(np.uint8) << 1
-            | np.array(handicap, dtype=bool).astype(np.uint8) << 2
-        )
+        flags = np.zeros(len(rows), dtype=np.uint8)
+        has_email = [bool(e and e.strip()) for e in email]
+        for name, values in zip(
+            ("junior", "senior", "handicap", "pmsmp", "email"),
+            (junior, senior, handicap, pmsmp, has_email),
+            strict=True,
+        ):
+            flags |= np.array(values, dtype=bool).astype(np.uint8) * np.uint8(FLAG_BITS[name])
+        parts["flags"].append(flags)
         parts["dept"].append(np.array([dept_of[c] for c in commune], dtype=np.int16))
         bar.update(len(rows))
     bar.close()

@@ -37,6 +37,9 @@ from server.search.snapshot import Snapshots
 log = logging.getLogger(__name__)
 FACET_RADIUS_KM = 100.0  # the widest finite distance band
 TOP_NAF_FACETS = 20
+EMAIL_BIT = FLAG_BITS["email"]
+# Above any score (0–100) or smart key (log(u)/w ≥ -2,800): email first, then the order.
+EMAIL_FIRST = 1e6
 
 
 class EmbeddedIndex:
@@ -86,7 +89,7 @@ class EmbeddedIndex:
             wanted = [self.naf_pos[c] for c in query.naf if c in self.naf_pos]
             masks["naf"] = np.isin(self.a["company_naf"][company], wanted)
         if query.headcount:
-            masks["headcount"] = self.a["company_big"][company] == int(query.headcount == "big")
+            masks["headcount"] = self._headcount(query, company, query.headcount)
         bits = sum(FLAG_BITS[f] for f in query.flags)
         if query.departments:
             wanted = [self.dept_pos[d] for d in query.departments if d in self.dept_pos]
@@ -97,6 +100,12 @@ class EmbeddedIndex:
             flags = (self.a["company_flags"][company] & bits) == bits if bits else True
             masks["flags"] = flags & dept if dept is not None else flags
         return masks
+
+    def _headcount(self, query: SearchQuery, company: np.ndarray, wanted: str) -> np.ndarray:
+        big = self.a["company_big"][company]  # 1 big, 0 small, -1 not known
+        if wanted == "big":
+            return big == 1
+        return big != 1 if query.unknown_headcount_small else big == 0
 
     @staticmethod
     def _combine(size: int, *masks: np.ndarray | None) -> np.ndarray:
@@ -139,6 +148,9 @@ class EmbeddedIndex:
             primary = -smart_keys(self.a["siret"][self.a["job_company"][rows]], scores, query.day)
         else:
             primary = -scores
+        if query.promote_email and query.sort != "distance":
+            has_email = (self.a["company_flags"][self.a["job_company"][rows]] & EMAIL_BIT) > 0
+            primary = primary - EMAIL_FIRST * has_email
         wanted = query.offset + query.page_size
         keep = np.arange(len(rows))
         if len(rows) > 4 * wanted:  # sort only what can reach the page (ties kept)
@@ -170,8 +182,11 @@ class EmbeddedIndex:
         naf_counts = np.bincount(naf_ids[naf_ids >= 0], minlength=len(self.naf_codes))
         top = sorted(np.flatnonzero(naf_counts), key=lambda i: (-naf_counts[i], self.naf_codes[i]))
         head_scope = self._combine(size, in_radius, masks["naf"], masks["flags"])
-        big = self.a["company_big"][company[head_scope]]
-        headcount = [("small", int((big == 0).sum())), ("big", int((big == 1).sum()))]
+        scoped = company[head_scope]
+        headcount = [
+            (size_class, int(self._headcount(query, scoped, size_class).sum()))
+            for size_class in ("small", "big")
+        ]
         band_scope = self._combine(size, masks["naf"], masks["headcount"], masks["flags"])
         bands: list[tuple[int | None, int]] = []
         for km in DISTANCE_BANDS:

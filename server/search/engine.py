@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 SORTS = ("score", "distance", "smart")
 HEADCOUNTS = ("small", "big")
 FLAGS = ("junior", "senior", "handicap")
+# Also in the index: work trials welcome (La Bonne Boite's pmsmp filter, for that scope
+# only) and "has an email address" (La Bonne Boite ranks those first).
+INDEX_FLAGS = (*FLAGS, "pmsmp", "email")
 # Distance facet bands in km; None is "all of France".
 DISTANCE_BANDS: tuple[int | None, ...] = (10, 30, 50, 100, None)
 MAX_PAGE_SIZE = 100
@@ -34,11 +37,15 @@ class SearchQuery:
     sort: str = "score"
     naf: tuple[str, ...] = ()
     headcount: str | None = None
-    flags: tuple[str, ...] = ()
+    # La Bonne Boite counted companies of unknown headcount as small, in filter and facet.
+    unknown_headcount_small: bool = False
+    flags: tuple[str, ...] = ()  # each of INDEX_FLAGS but "email"
     departments: tuple[str, ...] = ()
     page: int = 1
     page_size: int = 20
     facets: bool = False
+    # Score and smart orders list companies with an email address first (La Bonne Boite).
+    promote_email: bool = False
     # Seeds the "smart" shuffle: the same day gives the same order, so pages stay stable.
     day: dt.date = field(default_factory=dt.date.today)
 

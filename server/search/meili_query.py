@@ -13,16 +13,16 @@ from collections.abc import Iterator
 import numpy as np
 
 from server.search.build import FLAG_BITS, IndexData
-from server.search.engine import DISTANCE_BANDS, FLAGS, Facets, Hit, SearchQuery
+from server.search.engine import DISTANCE_BANDS, INDEX_FLAGS, Facets, Hit, SearchQuery
 from server.search.ranking import smart_keys
 
 SETTINGS: dict = {
     "filterableAttributes": ["siret", "rome", "naf", "headcount", "flags", "department", "_geo"],
-    "sortableAttributes": ["score", "_geo"],
+    "sortableAttributes": ["score", "has_email", "_geo"],
     # No text is searched: the asked sort decides the order.
     "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
     "searchableAttributes": ["siret"],
-    "displayedAttributes": ["siret", "rome", "score", "stars", "_geo"],
+    "displayedAttributes": ["siret", "rome", "score", "stars", "has_email", "_geo"],
     "distinctAttribute": "siret",
     "faceting": {"maxValuesPerFacet": 1000},
     "pagination": {"maxTotalHits": 1_000_000},
@@ -49,7 +49,8 @@ def documents(data: IndexData) -> Iterator[dict]:
                 "stars": round(float(a["job_stars"][row]), 1),
                 "naf": data.naf_codes[naf] if naf >= 0 else None,
                 "headcount": None if big < 0 else ("big" if big else "small"),
-                "flags": [f for f in FLAGS if flags & FLAG_BITS[f]],
+                "flags": [f for f in INDEX_FLAGS if flags & FLAG_BITS[f]],
+                "has_email": int(bool(flags & FLAG_BITS["email"])),
                 "department": data.departments[int(a["company_dept"][company])],
                 "_geo": {
                     "lat": float(a["company_lat"][company]),
@@ -77,7 +78,10 @@ def filters(query: SearchQuery, without: str = "", radius_km: float | None = Non
     if query.naf and without != "naf":
         clauses.append(_in("naf", query.naf))
     if query.headcount and without != "headcount":
-        clauses.append(f"headcount = {json.dumps(query.headcount)}")
+        clause = f"headcount = {json.dumps(query.headcount)}"
+        if query.headcount == "small" and query.unknown_headcount_small:
+            clause = f"({clause} OR headcount IS NULL)"
+        clauses.append(clause)
     clauses.extend(f"flags = {json.dumps(flag)}" for flag in query.flags)
     if query.departments:
         clauses.append(_in("department", query.departments))
@@ -89,7 +93,8 @@ def sort(query: SearchQuery) -> list[str]:
     point = f"_geoPoint({query.latitude}, {query.longitude}):asc" if query.has_place else None
     if query.sort == "distance" and point:
         return [point, "score:desc"]
-    return ["score:desc"] + ([point] if point else [])
+    first = ["has_email:desc"] if query.promote_email else []
+    return [*first, "score:desc"] + ([point] if point else [])
 
 
 def search_params(
@@ -101,7 +106,7 @@ def search_params(
         "sort": sort(query),
         "page": page or query.page,
         "hitsPerPage": query.page_size if page_size is None else page_size,
-        "attributesToRetrieve": ["siret", "rome", "score", "stars"],
+        "attributesToRetrieve": ["siret", "rome", "score", "stars", "has_email"],
     }
 
 
@@ -137,10 +142,13 @@ def facet_queries(query: SearchQuery, index_uid: str) -> list[dict]:
 def parse_facets(query: SearchQuery, results: list[dict]) -> Facets:
     naf = results[0].get("facetDistribution", {}).get("naf", {})
     headcount = results[1].get("facetDistribution", {}).get("headcount", {})
+    small, big = int(headcount.get("small", 0)), int(headcount.get("big", 0))
+    if query.unknown_headcount_small:  # every company not known to be big
+        small = int(results[1].get("totalHits", small + big)) - big
     bands = [km for km in DISTANCE_BANDS if km is None or query.has_place]
     return Facets(
         naf=sorted(((c, int(n)) for c, n in naf.items()), key=lambda cn: (-cn[1], cn[0]))[:20],
-        headcount=[(c, int(headcount.get(c, 0))) for c in ("small", "big")],
+        headcount=[("small", small), ("big", big)],
         distance=[
             (km, int(r.get("totalHits", 0))) for km, r in zip(bands, results[2:], strict=True)
         ],
@@ -164,5 +172,6 @@ def smart_order(documents: list[dict], query: SearchQuery) -> list[dict]:
         return []
     sirets = np.array([int(d["siret"]) for d in documents], dtype=np.int64)
     scores = np.array([float(d["score"]) for d in documents])
-    order = np.lexsort((sirets, -smart_keys(sirets, scores, query.day)))
+    email = np.array([int(d.get("has_email", 0)) if query.promote_email else 0 for d in documents])
+    order = np.lexsort((sirets, -smart_keys(sirets, scores, query.day), -email))
     return [documents[i] for i in order]

@@ -7,11 +7,13 @@ reindex). Contact details are only included for API keys holding the matching sc
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from flask_babel import format_number, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -20,7 +22,7 @@ from server.i18n import in_lang
 from server.models import Commune, Company, ContactMode, HeadcountBracket, Naf, Offer, Rome
 from server.search import get_engine
 from server.search.engine import Hit
-from server.search.text import commune_display_name
+from server.search.text import commune_display_name, fold
 
 DEFAULT_CONTACT_MODE = "Envoyer un CV et une lettre de motivation"
 # The reference table's usual modes (French data) → catalogue messages, for `lang=en`; any
@@ -31,6 +33,37 @@ CONTACT_MODES = {
 }
 CONTACT_SCOPES = ("email", "phone", "website")
 OFFER_COUNT_CHUNK = 500
+BRACKET = re.compile(r"^([0-9]+)(?:-([0-9]+)|\+)$")  # INSEE labels: "6-9", "10000+"
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _number(value: int, lang: str) -> str:
+    if lang == "fr":  # "10 000", with La Bonne Boite's plain space (its API's bytes)
+        return f"{value:,}".replace(",", " ")
+    return format_number(value)
+
+
+def headcount_text(label: str | None, lang: str = "fr") -> str:
+    """'6-9' → '6 à 9 salariés', '10000+' → '10 000 salariés et plus', '' when unknown."""
+    found = BRACKET.match(label or "")
+    if not found:
+        return ""
+    low, high = int(found[1]), int(found[2]) if found[2] else None
+    with in_lang(lang) as chosen:
+        first = _number(low, chosen)
+        if high is None:
+            return gettext("%(num)s employees or more", num=first)
+        if high == low:
+            return ngettext("%(num)s employee", "%(num)s employees", low)  # only "0-0"
+        last = _number(high, chosen)
+        if high == low + 1:
+            return gettext("%(low)s or %(high)s employees", low=first, high=last)
+        return gettext("%(low)s to %(high)s employees", low=first, high=last)
+
+
+def slug(text: str) -> str:
+    """'Secrétariat' → 'secretariat': La Bonne Boite's slugs (python-slugify's)."""
+    return _NON_SLUG.sub("-", fold(text)).strip("-")
 
 
 @dataclass
