@@ -13,6 +13,7 @@ from server.answers.views import bp as answers_bp
 from server.api.lbb import bp as lbb_bp
 from server.api.views import bp as api_bp
 from server.applications.views import bp as applications_bp
+from server.auth import rate_limits
 from server.config import Config, load_secret_key
 from server.delivery import outbox_viewer
 from server.delivery.mailjet_webhook import bp as mailjet_bp
@@ -59,6 +60,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
+    rate_limits.init_app(app)
     register_error_handlers(app)
     input_guard.init_app(app)
     for blueprint in BLUEPRINTS:

@@ -1,4 +1,4 @@
-"""Public API users: a key (stored hashed, see server.auth.api_keys) and its scopes."""
+"""Public API users: a key (stored hashed, see server.auth.api_keys), its scopes and budget."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ class ApiUser(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[str] = mapped_column(String(255), default="")  # comma-separated
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Its request budget in flask-limiter syntax ("50 per second;5000 per hour"); None: the
+    # default for keys (API_RATE_LIMIT_PER_KEY). One budget per user, whatever the route.
+    budget: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
     @property
