@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from server import cli, i18n, input_guard, logs, security
+from server import cli, i18n, input_guard, logs, proxies, security
 from server.admin.views import bp as admin_bp
 from server.answers.views import bp as answers_bp
 from server.api.lbb import bp as lbb_bp
@@ -50,6 +50,8 @@ def create_app(config: Config | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = load_secret_key(instance)
 
+    # Before anything reads the client's address (limits, logs): TRUSTED_PROXIES only.
+    app.wsgi_app = proxies.wrap(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     logs.configure(app)
     i18n.init_app(app)
     db.init_app(app)

@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 
 from croniter import croniter
 
+from server import proxies
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # A source checkout keeps its instance folder and reads ../shared/data beside the code; an
 # installed package (site-packages) keeps its instance under the virtualenv's var/, as
@@ -79,6 +81,14 @@ def _seconds_list(name: str, raw: str) -> str:
             name, f"expected seconds separated by commas such as 10,60,300, got {raw!r}"
         )
     return ",".join(parts)
+
+
+def _proxies(name: str, raw: str) -> str:
+    try:
+        proxies.parse(raw)
+    except ValueError as err:
+        raise ConfigError(name, str(err)) from None
+    return raw.strip()
 
 
 def _cron(name: str, raw: str) -> str:
@@ -165,6 +175,9 @@ class Config:
     APPLY_FORM_TOKEN_MAX_AGE: int = 6 * 3600  # seconds a loaded form stays valid
     APPLY_CONFIRM_MAX_AGE: int = 7 * 86400  # seconds an email confirmation link stays valid
     PUBLIC_URL: str = "http://127.0.0.1:5000"
+    # Reverse proxies in front of the web process: a count, or their addresses/networks
+    # (server/proxies.py). Empty: none, the connection's peer is the client.
+    TRUSTED_PROXIES: str = ""
     ALLOW_EMBEDDED_IN_PRODUCTION: bool = False
     TESTING: bool = False
     extra: dict[str, object] = field(default_factory=dict)
@@ -215,6 +228,13 @@ class Config:
             self.DATABASE_URL or f"sqlite:///{instance / 'spontane.db'}"
         )
         mapping["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+        # The admin's session cookie: never readable by scripts, not sent on cross-site
+        # requests, and HTTPS-only except in development on plain http.
+        mapping["SESSION_COOKIE_HTTPONLY"] = True
+        mapping["SESSION_COOKIE_SAMESITE"] = "Lax"
+        mapping["SESSION_COOKIE_SECURE"] = self.ENV != "development" or self.PUBLIC_URL.startswith(
+            "https://"
+        )
         return mapping
 
 
@@ -231,6 +251,7 @@ SPECIAL_PARSERS = {
     "PUBLIC_URL": lambda n, v: _url(n, v, ("http", "https")).rstrip("/"),
     "OFFERS_REFRESH_CRON": lambda n, v: _cron(n, v),
     "MAIL_RETRY_DELAYS": lambda n, v: _seconds_list(n, v),
+    "TRUSTED_PROXIES": lambda n, v: _proxies(n, v),
 }
 MINIMUMS = {
     "SMTP_PORT": 1,

@@ -34,7 +34,7 @@ from server.links import BadLink, read_token
 from server.models import Application, Company, Platform
 from server.platforms.origins import normalize_origin
 from server.platforms.registry import find_platform
-from server.security import PAGE_CSP
+from server.security import WIDGET_PAGE_CSP
 
 bp = Blueprint("applications", __name__, template_folder=str(TEMPLATES_DIR))
 
@@ -153,7 +153,7 @@ def _message_page(title_key: str, text: str, status: int, action: str | None = N
         action=action,
         css=asset_url("widget.css"),
     )
-    return body, status, {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
+    return body, status, {"Content-Security-Policy": WIDGET_PAGE_CSP, "Cache-Control": "no-store"}
 
 
 @bp.get("/embed/<client_id>/applications/<public_id>")
@@ -196,6 +196,6 @@ def status_page(token: str):
         answers=ANSWER_LABELS,
         css=asset_url("widget.css"),
     )
-    headers = {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
+    headers = {"Content-Security-Policy": WIDGET_PAGE_CSP, "Cache-Control": "no-store"}
     headers["Referrer-Policy"] = "no-referrer"  # the URL holds the signed token
     return body, 200, headers
