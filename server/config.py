@@ -164,6 +164,9 @@ class Config:
     SEARCH_REINDEX_AFTER_IMPORT: bool = True
     API_RATE_LIMIT_PER_KEY: str = "50 per second;5000 per hour"
     API_RATE_LIMIT_PER_IP: str = "10 per second;1000 per hour"
+    # Admin login attempts: all of them per client IP, failed ones per account.
+    ADMIN_LOGIN_LIMIT_PER_IP: str = "10 per minute;100 per day"
+    ADMIN_LOGIN_LIMIT_PER_ACCOUNT: str = "5 per minute;30 per day"
     # Hiring potential: "S50,S60,S80,S100" predicted hires; empty: derived from predictions.
     SCORE_ANCHORS: str = ""
     # Applications from the widget (server/applications).

@@ -1,4 +1,4 @@
-"""abuse resistance: a request budget per API user
+"""abuse resistance: a request budget per API user, the admin's audit log
 
 Revision ID: 0009
 Revises: 0008
@@ -19,8 +19,26 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('api_user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('budget', sa.String(length=100), nullable=True))
+    op.create_table(
+        'admin_audit_log',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('admin_user_id', sa.Integer(), nullable=True),
+        sa.Column('username', sa.String(length=80), nullable=False),
+        sa.Column('action', sa.String(length=40), nullable=False),
+        sa.Column('target', sa.String(length=320), nullable=False),
+        sa.Column('detail', sa.JSON(), nullable=False),
+        sa.Column('ip', sa.String(length=45), nullable=False),
+        sa.ForeignKeyConstraint(['admin_user_id'], ['admin_user.id'], ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('admin_audit_log', schema=None) as batch_op:
+        batch_op.create_index('ix_admin_audit_log_created_at', ['created_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('admin_audit_log', schema=None) as batch_op:
+        batch_op.drop_index('ix_admin_audit_log_created_at')
+    op.drop_table('admin_audit_log')
     with op.batch_alter_table('api_user', schema=None) as batch_op:
         batch_op.drop_column('budget')

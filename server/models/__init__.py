@@ -1,5 +1,6 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 
+from server.models.admin_audit import AdminAuditEntry
 from server.models.admin_user import AdminUser
 from server.models.answer import Answer, CompanyOptOut
 from server.models.api_user import ApiUser
@@ -29,6 +30,7 @@ from server.models.score import CompanyJobScore, ScoreRun, SyntheticHistory
 from server.models.webhook_delivery import WebhookDelivery
 
 __all__ = [
+    "AdminAuditEntry",
     "AdminUser",
     "Answer",
     "ApiUser",
