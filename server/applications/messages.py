@@ -187,6 +187,32 @@ MESSAGES = {
     "err_cv_required": _l("Add your CV."),
     "err_file_type": _l("%(name)s: only PDF, DOC, DOCX, ODT, JPG and PNG files are accepted."),
     "err_file_empty": _l("%(name)s is empty."),
+    # Active content (server/applications/active_content.py): the file is named, and the
+    # candidate told how to send a safe version.
+    "err_file_macros": _l(
+        "%(name)s contains macros, which could run on the recruiter's computer. Save it "
+        "without macros (as DOCX or PDF) and send it again."
+    ),
+    "err_file_script": _l(
+        "%(name)s contains scripts or automatic actions (JavaScript, launching a program), "
+        "which could run on the recruiter's computer. Save or print it as a new PDF and send "
+        "it again."
+    ),
+    "err_file_embedded": _l(
+        "%(name)s contains embedded files or objects, which could run on the recruiter's "
+        "computer. Send a version without them."
+    ),
+    "err_file_polyglot": _l(
+        "%(name)s is also another kind of file (an archive or a document hidden inside). "
+        "Save it again as a plain PDF or document and send it again."
+    ),
+    "err_file_encrypted": _l(
+        "%(name)s is encrypted or protected by a password: the recruiter could not open it. "
+        "Send it without a password."
+    ),
+    "err_file_unreadable": _l(
+        "%(name)s could not be read: it may be damaged. Save it again and send it again."
+    ),
     "err_too_many_files": lazy(_too_many_files),
     "err_too_large": lazy(_too_large),
     "err_company": _l("This company is unknown."),
