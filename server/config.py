@@ -177,6 +177,7 @@ class Config:
     APPLY_DUPLICATE_DAYS: int = 30
     APPLY_FORM_TOKEN_MAX_AGE: int = 6 * 3600  # seconds a loaded form stays valid
     APPLY_CONFIRM_MAX_AGE: int = 7 * 86400  # seconds an email confirmation link stays valid
+    REMEMBER_DAYS: int = 30  # how long a candidate's details are remembered on a device
     PUBLIC_URL: str = "http://127.0.0.1:5000"
     # Reverse proxies in front of the web process: a count, or their addresses/networks
     # (server/proxies.py). Empty: none, the connection's peer is the client.
@@ -271,6 +272,7 @@ MINIMUMS = {
     "APPLY_CAP_PER_CANDIDATE_PER_DAY": 1,
     "APPLY_FORM_TOKEN_MAX_AGE": 60,
     "APPLY_CONFIRM_MAX_AGE": 60,
+    "REMEMBER_DAYS": 1,
 }
 
 

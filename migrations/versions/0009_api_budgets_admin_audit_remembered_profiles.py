@@ -1,4 +1,5 @@
-"""abuse resistance: a request budget per API user, the admin's audit log
+"""abuse resistance: a request budget per API user, the admin's audit log, remembered
+candidate profiles
 
 Revision ID: 0009
 Revises: 0008
@@ -34,9 +35,29 @@ def upgrade():
     )
     with op.batch_alter_table('admin_audit_log', schema=None) as batch_op:
         batch_op.create_index('ix_admin_audit_log_created_at', ['created_at'], unique=False)
+    op.create_table(
+        'remembered_profile',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('platform_id', sa.Integer(), nullable=False),
+        sa.Column('email_key', sa.String(length=64), nullable=False),
+        sa.Column('attachment_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['attachment_id'], ['attachment.id'], ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['platform_id'], ['platform.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('token_hash'),
+    )
+    with op.batch_alter_table('remembered_profile', schema=None) as batch_op:
+        batch_op.create_index('ix_remembered_profile_email_key', ['email_key'], unique=False)
+        batch_op.create_index('ix_remembered_profile_expires_at', ['expires_at'], unique=False)
+        batch_op.create_index('ix_remembered_profile_platform_id', ['platform_id'], unique=False)
 
 
 def downgrade():
+    op.drop_table('remembered_profile')
     with op.batch_alter_table('admin_audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_admin_audit_log_created_at')
     op.drop_table('admin_audit_log')

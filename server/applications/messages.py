@@ -146,6 +146,13 @@ MESSAGES = {
     "sending": _l("Sending…"),
     "cancel": _l("Cancel"),
     "welcome_back": _l("Welcome back, %(name)s. Your details are filled in: check them and send."),
+    # Remembered through the partner page (server/applications/remember.py): nothing
+    # personal comes back, and the CV on file leaves only once confirmed by email.
+    "welcome_device": _l(
+        "Welcome back. The CV you sent last time is kept for this site: fill in your details, "
+        "and we will email you to confirm before it is sent."
+    ),
+    "cv_on_file": _l("the one you sent last time"),
     "forget_me": _l("Forget me on this device"),
     "forgotten": _l("Your details were removed from this device."),
     "success_heading": _l("Application sent"),
@@ -173,6 +180,10 @@ MESSAGES = {
     "pending_text": _l(
         "We sent a link to %(email)s. Your application to %(company)s leaves as soon as you "
         "open it."
+    ),
+    "pending_reuse_text": _l(
+        "We sent a link to %(email)s: your application to %(company)s, with the CV you sent "
+        "last time, leaves as soon as you confirm it."
     ),
     "new_search": _l("Back to the results"),
     # Errors: the JS shows some itself, the apply endpoint answers with all of them
@@ -238,6 +249,15 @@ MESSAGES = {
     ),
     "confirm_invalid": _l("This link is invalid or has expired."),
     "confirm_done": _l("This application was already confirmed."),
+    # The "forget me" link of every candidate email
+    "forget_title": _l("Forget me"),
+    "forget_text": _l(
+        "Your CV will no longer be offered for one-click applying on the sites where you "
+        "asked to be remembered. Applications already sent are not affected."
+    ),
+    "forget_button": _l("Forget me everywhere"),
+    "forget_done": _l("Done: nothing is remembered for your email address any more."),
+    "forget_invalid": _l("This link is not valid. Check that it was copied in full."),
     # Job offers
     "tab_companies": _l("Companies"),
     "tab_offers": _l("Job offers"),

@@ -14,7 +14,7 @@ from emails.addresses import AddressError, format_mailbox, parse_mailbox
 from emails.render import Rendered, Translator, render
 from server.extensions import db
 from server.i18n import format_size, in_lang
-from server.links import answer_url, optout_url, status_url
+from server.links import answer_url, forget_url, optout_url, status_url
 from server.models import Application, Company, Email, Rome
 from server.models.answer import ACTIONS
 
@@ -150,6 +150,8 @@ def _to_candidate(
         candidate=_candidate(application),
         company_name=company.display_name,
         job_label=job,
+        # Every candidate email: revoke what is remembered for one-click applying.
+        forget_url=forget_url(application.email),
         **context,
     )
     return Email(
@@ -202,7 +204,10 @@ def undelivered_email(application: Application, bounced: bool) -> Email:
 
 
 def confirmation_email(application: Application, url: str) -> Email:
-    email = _to_candidate(application, "email_confirmation", confirm_url=url)
+    # A remembered CV re-used from the partner page's storage: say so, the candidate may
+    # not be the one who asked (server/applications/remember.py).
+    reuse = any(e.kind == "created" and e.detail.get("remembered_cv") for e in application.events)
+    email = _to_candidate(application, "email_confirmation", confirm_url=url, cv_reuse=reuse)
     email.limit_sender = None
     return email
 

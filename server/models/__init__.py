@@ -26,6 +26,7 @@ from server.models.reference import (
     RomeNafHiring,
     RomeTreeNode,
 )
+from server.models.remembered_profile import RememberedProfile
 from server.models.score import CompanyJobScore, ScoreRun, SyntheticHistory
 from server.models.webhook_delivery import WebhookDelivery
 
@@ -56,6 +57,7 @@ __all__ = [
     "Offer",
     "Platform",
     "RelatedJob",
+    "RememberedProfile",
     "Rome",
     "RomeNafHiring",
     "RomeTreeNode",

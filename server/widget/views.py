@@ -160,6 +160,8 @@ def iframe(client_id: str):
         "offers": _offers_available(),
         "applyUrl": url_for("applications.apply", client_id=platform.client_id, lang=lang),
         "recallUrl": url_for("applications.recall", client_id=platform.client_id, lang=lang),
+        "forgetUrl": url_for("applications.forget_device", client_id=platform.client_id),
+        "rememberDays": current_app.config["REMEMBER_DAYS"],
         "companyUrl": url_for("widget.company", client_id=platform.client_id, siret="SIRET"),
         "applicationUrl": url_for(
             "applications.application_state", client_id=platform.client_id, public_id="ID"
