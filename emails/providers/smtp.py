@@ -52,7 +52,7 @@ class SmtpProvider(Provider):
         host: str,
         port: int,
         username: str = "",
-        password: str = "",
+        password: str = "",  # nosec B107  # empty: no login (SMTP_PASSWORD unset)
         starttls: bool = False,
         tls_context: ssl.SSLContext | None = None,
         timeout: float = 30,
