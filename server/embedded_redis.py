@@ -17,7 +17,7 @@ import contextlib
 import fcntl
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404  # runs only our interpreter and the wheel's redis-server
 import sys
 import time
 from collections.abc import Iterator
@@ -47,7 +47,7 @@ def ensure(folder: Path) -> Path:
         _register(users)
         if not answers(socket):
             socket.unlink(missing_ok=True)  # a stale socket from a killed server
-            subprocess.Popen(  # noqa: S603 - our own interpreter and this file
+            subprocess.Popen(  # noqa: S603  # nosec B603  # our own interpreter and this file
                 # Run by path, not `-m server…`: the watchdog needs none of the app.
                 [sys.executable, str(Path(__file__).resolve()), str(folder)],
                 stdin=subprocess.DEVNULL,
@@ -121,7 +121,7 @@ def live_users(users: Path) -> list[int]:
 def watch(folder: Path) -> None:
     """Run the server until its last user is gone (the watchdog's body)."""
     socket = socket_path(folder)
-    server = subprocess.Popen(  # noqa: S603 - the wheel's own redis-server
+    server = subprocess.Popen(  # noqa: S603  # nosec B603  # the wheel's own redis-server
         [
             SERVER_BINARY,
             "--port", "0",

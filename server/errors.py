@@ -101,7 +101,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def handle_api_error(err: ApiError):
-        return jsonify(err.to_dict()), err.status
+        response = jsonify(err.to_dict())
+        response.status_code = err.status
+        # A limit counted by hand (the apply form's) says when to come back, as the
+        # limiter's own answers do.
+        if err.status == 429 and isinstance(err.details.get("retry_after"), int):
+            response.headers["Retry-After"] = str(err.details["retry_after"])
+        return response
 
     @app.errorhandler(HTTPException)
     def handle_http_error(err: HTTPException):

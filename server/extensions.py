@@ -18,5 +18,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 redis_store = RedisStore()
 babel = Babel()
-# Per client IP unless a limit names its own key function (the API's: server.auth).
-limiter = Limiter(key_func=get_remote_address, strategy="moving-window", headers_enabled=True)
+# Per client IP (the socket's peer, or what TRUSTED_PROXIES trusts) unless a limit names its
+# own key function (the API's: server.auth.rate_limits, which also writes the headers).
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window", headers_enabled=False)

@@ -6,10 +6,13 @@ made for one purpose (answer, opt-out, form) never verifies for another.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-PURPOSES = ("answer", "optout", "form", "status")
+PURPOSES = ("answer", "optout", "form", "status", "forget")
 DAY = 24 * 3600
 
 
@@ -60,3 +63,17 @@ def status_url(application_public_id: str) -> str:
     """The candidate's page following their application (no expiry beyond the data's own)."""
     token = make_token("status", {"application": application_public_id})
     return f"{current_app.config['PUBLIC_URL']}/applications/status/{token}"
+
+
+def email_key(address: str) -> str:
+    """A keyed hash of an email address: finds what was remembered for it without storing
+    it (SECRET_KEY keeps a leaked table from being matched against a list of addresses)."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    normalized = address.strip().lower().encode()
+    return hmac.new(secret, b"spontane.email:" + normalized, hashlib.sha256).hexdigest()
+
+
+def forget_url(address: str) -> str:
+    """The "forget me" link of every candidate email: revokes what is remembered for it."""
+    token = make_token("forget", {"e": email_key(address)})
+    return f"{current_app.config['PUBLIC_URL']}/applications/forget/{token}"

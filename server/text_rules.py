@@ -2,7 +2,7 @@
 
 - Control characters (NUL included: PostgreSQL refuses it) are refused everywhere, but for
   tab and line breaks in multi-line fields (a message).
-- Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069: "Martin‮gpj.exe"
+- Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069: "Martin" U+202E "gpj.exe"
   shows as "Martinexe.jpg"), and other invisible format characters, are refused in
   single-line fields such as names, which end up in email headers.
 """

@@ -58,7 +58,7 @@ def _lbb(app, client, user: str, key: str | None = None):
 def test_la_bonne_boite_users_each_have_their_budget(app, client):
     with app.app_context():
         create_api_user("tight", [], budget="3 per minute")
-        create_api_user("roomy", [])  # the default budget
+        create_api_user("roomy", [], budget="100 per minute")  # its own, larger budget
         db.session.commit()
     codes = [_lbb(app, client, "tight").status_code for _ in range(4)]
     assert codes == [400, 400, 400, 429]  # counted once signed, whatever the answer
@@ -85,3 +85,101 @@ def test_a_budget_edited_by_hand_falls_back_to_the_default(app, client):
         user.budget = "as much as it likes"
         db.session.commit()
     assert _lbb(app, client, "edited").status_code == 400  # answered, not a 500
+
+
+def _fake_key(n: int) -> str:
+    return "spk_" + f"{n:043d}"  # well-formed, but nobody's
+
+
+def test_made_up_keys_are_refused_and_spend_the_ip_budget(client):
+    """The attack: a fresh made-up key per request to escape the per-IP limit."""
+    codes = [_get(client, Authorization=f"Bearer {_fake_key(n)}").status_code for n in range(3)]
+    assert codes == [401, 401, 401]
+    refused = _get(client, **{"X-API-Key": _fake_key(99)})
+    assert refused.status_code == 429  # the IP's budget (3) is spent: no key buys a new one
+    assert int(refused.headers["Retry-After"]) > 0
+    assert _get(client).status_code == 429  # nor does going without a key
+    other_ip = {"REMOTE_ADDR": "10.0.0.9"}
+    fine = client.get("/api/v1/autocomplete/jobs?q=boulanger", environ_base=other_ip)
+    assert fine.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "key", ["x", "spk_short", "spk_" + "é" * 43, "spk_" + "a" * 43 + "b", "Bearer", " "]
+)
+def test_malformed_keys_are_a_401_at_once(client, key):
+    response = client.get(
+        "/api/v1/autocomplete/jobs?q=boulanger", headers={"Authorization": f"Bearer {key}"}
+    )
+    if not key.strip():  # "Bearer " and nothing: no key presented
+        assert response.status_code == 200
+        return
+    assert response.status_code == 401
+    assert response.json["field"] == "Authorization"
+
+
+def test_a_disabled_key_counts_against_the_ip(app, client, runner):
+    with app.app_context():
+        _, key = create_api_user("gone", [])
+        db.session.commit()
+    runner.invoke(args=["api-users", "disable", "gone"])
+    codes = [_get(client, **{"X-API-Key": key}).status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+
+
+def test_one_budget_across_every_api_route(client):
+    """Each route used to have its own bucket: switching routes multiplied the budget."""
+    paths = [
+        "/api/v1/autocomplete/jobs?q=boulanger",
+        "/api/v1/autocomplete/places?q=metz",
+        "/api/v1/openapi.json",
+        "/api/v1/offers?page=1",
+    ]
+    codes = [client.get(path).status_code for path in paths]
+    assert codes[:3] == [200, 200, 200] and codes[3] == 429
+
+
+def test_budget_per_api_user_set_by_the_cli(app, client, runner):
+    result = runner.invoke(args=["api-users", "create", "small", "--budget", "2 per minute"])
+    assert result.exit_code == 0, result.output
+    small = result.output.strip().splitlines()[-1]
+    big = runner.invoke(args=["api-users", "create", "big"]).output.strip().splitlines()[-1]
+    codes = [_get(client, Authorization=f"Bearer {small}").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    codes = [_get(client, Authorization=f"Bearer {big}").status_code for _ in range(6)]
+    assert codes == [200] * 5 + [429]  # the default for keys (API_RATE_LIMIT_PER_KEY)
+
+    changed = runner.invoke(args=["api-users", "set", "small", "--budget", "10 per minute"])
+    assert changed.exit_code == 0 and "10 per minute" in changed.output
+    assert _get(client, Authorization=f"Bearer {small}").status_code == 200
+    listing = runner.invoke(args=["api-users", "list"]).output
+    assert "small\t-\tactive\t10 per minute" in listing
+    assert "big\t-\tactive\tdefault (5 per minute)" in listing
+    back = runner.invoke(args=["api-users", "set", "small", "--budget", "default"])
+    assert back.exit_code == 0 and "default (5 per minute)" in back.output
+
+
+@pytest.mark.parametrize("budget", ["lots", "0 per second", "5 per fortnight", ""])
+def test_bad_budgets_are_named(runner, budget):
+    result = runner.invoke(args=["api-users", "create", "x", "--budget", budget])
+    if budget == "":
+        assert result.exit_code == 0  # empty: the default
+        return
+    assert result.exit_code == 2 and "--budget" in result.output
+
+
+def test_rate_limit_headers_on_every_limited_answer(client):
+    first = _get(client)
+    assert first.status_code == 200
+    assert first.headers["RateLimit-Limit"] == "3"
+    assert first.headers["RateLimit-Remaining"] == "2"
+    assert 0 < int(first.headers["RateLimit-Reset"]) <= 60
+    assert first.headers["RateLimit-Policy"] == "3;w=60"
+    assert "Retry-After" not in first.headers
+    _get(client), _get(client)
+    limited = _get(client)
+    assert limited.status_code == 429
+    assert limited.headers["RateLimit-Remaining"] == "0"
+    assert 0 < int(limited.headers["Retry-After"]) <= 60
+    refused = _get(client, Authorization=f"Bearer {_fake_key(1)}")
+    assert refused.status_code == 429 and "RateLimit-Limit" in refused.headers

@@ -39,7 +39,7 @@ def test_budgets_are_set_per_user(runner, app):
     runner.invoke(args=["api-users", "create", "plain"])
     listing = runner.invoke(args=["api-users", "list"]).output
     assert "proxy\t-\tactive\t5 per second" in listing
-    assert "plain\t-\tactive\t100 per second;100000 per hour" in listing  # the default
+    assert "plain\t-\tactive\tdefault (100 per second;100000 per hour)" in listing
     changed = runner.invoke(
         args=["api-users", "set", "plain", "--budget", "2 per second", "--scopes", "pmsmp,boe"]
     )

@@ -278,11 +278,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[int, SmtpSink]]:
+def smtp_server(**smtp_options) -> Iterator[tuple[int, SmtpSink]]:
+    """`smtp_options` go to aiosmtpd's SMTP server (e.g. enable_SMTPUTF8=False)."""
     from aiosmtpd.controller import Controller
 
     sink = SmtpSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port(), **smtp_options)
     controller.start()
     try:
         yield controller.port, sink

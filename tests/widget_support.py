@@ -9,6 +9,7 @@ from server.extensions import db
 from server.models import Company
 from server.platforms.registry import create_platform
 from server.processes.worker import make_worker
+from tests.office_files import pdf_file, word97
 
 PARTNER = "https://partner.example"
 SPONTANE = "http://127.0.0.1:5000"  # PUBLIC_URL in tests/conftest.py: the iframe's origin
@@ -46,12 +47,9 @@ def make_companies() -> None:
 
 
 def pdf(text: str = "CV") -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-        + f"% {text}\n".encode()
-        + b"trailer << /Root 1 0 R >>\n%%EOF\n"
-    )
+    """A small well-formed PDF (a cross-reference table: uploads are parsed, see
+    server/applications/active_content.py), `text` in a comment."""
+    return pdf_file(objects={5: f"({text})".encode()})
 
 
 def png() -> bytes:
@@ -84,8 +82,8 @@ def odt() -> bytes:
 
 
 def doc() -> bytes:
-    # An OLE2 compound file whose first sector starts with Word's FIB magic.
-    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b"\xec\xa5\xc1\x00" + b"\x00" * 100
+    # A real OLE2 compound file whose first sector is a WordDocument stream (FIB magic).
+    return word97()
 
 
 def form_token(client, platform, parent: str = PARTNER) -> str:

@@ -8,6 +8,7 @@ also sends an `Idempotency-Key` derived from the payload.
 from __future__ import annotations
 
 import base64
+from email.headerregistry import Address
 
 from mailjet_rest import Client
 from mailjet_rest.errors import (
@@ -18,25 +19,30 @@ from mailjet_rest.errors import (
     TimeoutError,
 )
 
-from emails.message import Message, split_address
+from emails.message import Message
 from emails.providers.base import PermanentError, Provider, TransientError
 
 
-def _contact(value: str) -> dict[str, str]:
-    name, address = split_address(value)
-    return {"Email": address, "Name": name} if name else {"Email": address}
+def _contact(box: Address) -> dict[str, str]:
+    # Mailjet builds the headers from these fields: the registry's cleaned name and the
+    # IDNA-encoded address (emails/addresses.py).
+    return (
+        {"Email": box.addr_spec, "Name": box.display_name}
+        if box.display_name
+        else {"Email": box.addr_spec}
+    )
 
 
 def build_payload(message: Message) -> dict:
     """The documented Send API v3.1 body for one message."""
     item: dict[str, object] = {
-        "From": _contact(message.from_address),
-        "To": [_contact(message.to_address)],
+        "From": _contact(message.sender),
+        "To": [_contact(message.recipient)],
         "Subject": message.subject,
         "CustomID": message.custom_id,
     }
-    if message.reply_to:
-        item["ReplyTo"] = _contact(message.reply_to)
+    if reply_to := message.reply_to_mailbox:
+        item["ReplyTo"] = _contact(reply_to)
     if message.template_id:
         item["TemplateID"] = message.template_id
         item["TemplateLanguage"] = True

@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from emails.addresses import needs_smtputf8, quoted
 from emails.message import Message
 from emails.providers.base import PermanentError, Provider, TransientError
 
 
 def build_mime(message: Message) -> EmailMessage:
-    mime = EmailMessage()
-    for name, value in message.headers().items():
-        mime[name] = value
+    """The MIME message, its address headers from registry objects (emails/addresses.py)."""
+    mailboxes = message.mailboxes()
+    # A non-ASCII local part can only travel as UTF-8 (SMTPUTF8); smtplib then asks the
+    # server for it and fails cleanly when it lacks it.
+    utf8 = any(needs_smtputf8(box) for box in mailboxes.values())
+    mime = EmailMessage(policy=policy.SMTPUTF8 if utf8 else policy.SMTP)
+    for name, box in mailboxes.items():
+        mime[name] = quoted(box)  # parsed, then folded and encoded by the header registry
+    mime["Subject"] = message.subject
     mime["Date"] = formatdate(localtime=False)
     mime["Message-ID"] = make_msgid(idstring=message.custom_id, domain="spontane")
     mime["X-Spontane-Email-ID"] = message.custom_id
@@ -44,7 +52,7 @@ class SmtpProvider(Provider):
         host: str,
         port: int,
         username: str = "",
-        password: str = "",
+        password: str = "",  # nosec B107  # empty: no login (SMTP_PASSWORD unset)
         starttls: bool = False,
         tls_context: ssl.SSLContext | None = None,
         timeout: float = 30,
@@ -79,6 +87,8 @@ class SmtpProvider(Provider):
                 raise _by_code(code, f"smtp: recipient refused: {exc.recipients}") from exc
             except smtplib.SMTPResponseException as exc:
                 raise _by_code(exc.smtp_code, f"smtp: {exc}") from exc
+            except smtplib.SMTPNotSupportedError as exc:  # SMTPUTF8 needed, not offered
+                raise PermanentError(f"smtp: {exc}") from exc
             except (OSError, smtplib.SMTPException) as exc:
                 raise TransientError(f"smtp: {exc}", outcome_unknown=True) from exc
         return mime["Message-ID"]

@@ -16,15 +16,12 @@ down_revision = '0008'
 branch_labels = None
 depends_on = None
 
-DEFAULT_BUDGET = "100 per second;100000 per hour"
 
 
 def upgrade():
     with op.batch_alter_table('api_user', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('budget', sa.String(length=100), nullable=False,
-                      server_default=DEFAULT_BUDGET)
-        )
+        # NULL: the default budget of API users (API_RATE_LIMIT_PER_KEY).
+        batch_op.add_column(sa.Column('budget', sa.String(length=100), nullable=True))
     with op.batch_alter_table('company', schema=None) as batch_op:
         batch_op.add_column(
             sa.Column('flag_pmsmp', sa.Boolean(), nullable=False, server_default=sa.false())

@@ -1,8 +1,10 @@
 """`/admin`: deliveries, platforms, applications and their timeline, answers, blacklist.
 
-Behind a login (AdminUser, hashed passwords); every POST carries a CSRF token bound to
-the session; sessions are cookie-signed by Flask with SECRET_KEY. In French unless
-`?lang=en` asks otherwise (remembered for the session).
+Behind a login (AdminUser, hashed passwords) limited per IP and per account; every POST
+carries a CSRF token bound to the session (an empty or missing one is refused); sessions
+are cookie-signed by Flask with SECRET_KEY (HttpOnly, SameSite=Lax, Secure but in
+development). Every action is written to the audit log, shown at /admin/audit. In French
+unless `?lang=en` asks otherwise (remembered for the session).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,13 +25,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from server import clock
+from server.admin import audit
 from server.answers.opt_out import restore
 from server.auth import admin_login
+from server.auth.api_keys import check_budget
 from server.delivery.actions import discard_email, retry_email
 from server.extensions import db, limiter
 from server.i18n import pick_lang, use_lang
 from server.models import (
     Answer,
+    ApiUser,
     Application,
     BlacklistEntry,
     CompanyOptOut,
@@ -69,7 +75,12 @@ def lang_url(lang: str) -> str:
 def _inject() -> dict:
     if request.blueprint != "admin":
         return {}
-    return {"admin_csrf": admin_login.csrf_token, "state_label": state_label, "lang_url": lang_url}
+    return {
+        "admin_csrf": admin_login.csrf_token,
+        "state_label": state_label,
+        "lang_url": lang_url,
+        "action_label": audit.label,
+    }
 
 
 @bp.before_request
@@ -82,7 +93,7 @@ def _guard():
         return None
     if admin_login.signed_in_user() is None:
         return redirect(url_for("admin.login", next=request.path))
-    if request.method == "POST":
+    if request.method not in ("GET", "HEAD"):
         admin_login.check_csrf()
     return None
 
@@ -90,29 +101,53 @@ def _guard():
 bp.after_request(private_page_headers)
 
 
+def _account_key() -> str:
+    return "admin-account:" + request.form.get("username", "").strip().lower()[:80]
+
+
+def _refused(response) -> bool:
+    return response.status_code == 401
+
+
+# Guessing passwords is limited twice: per client IP, every attempt (the limiter's key is
+# the connection's address, or TRUSTED_PROXIES', never a header), and per account, failed
+# attempts only, whatever the address they come from.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10/minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["ADMIN_LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["ADMIN_LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_refused,
+)
 def login():
     error = None
     if request.method == "POST":
         admin_login.check_csrf()
-        user = admin_login.authenticate(
-            request.form.get("username", ""), request.form.get("password", "")
-        )
+        username = request.form.get("username", "")
+        user = admin_login.authenticate(username, request.form.get("password", ""))
         if user is not None:
             lang = session.get(SESSION_LANG)
             admin_login.sign_in(user)
             if lang:  # the only choice that survives the new session
                 session[SESSION_LANG] = lang
+            audit.record("login", user=user)
+            db.session.commit()
             target = request.args.get("next", "")
             safe = target.startswith("/admin") and not target.startswith("//")
             return redirect(target if safe else url_for("admin.index"))
+        # The name tried, only when it is an account's (a password typed there stays out).
+        known = admin_login.account_exists(username)
+        audit.record("login_refused", target=username.strip() if known else "")
+        db.session.commit()
         error = gettext("Wrong username or password.")
     return render_template("admin/login.html", error=error), 401 if error else 200
 
 
 @bp.post("/logout")
 def logout():
+    audit.record("logout", user=admin_login.signed_in_user())
+    db.session.commit()
     admin_login.sign_out()
     return redirect(url_for("admin.login"))
 
@@ -144,23 +179,30 @@ def email(email_id: int):
     return render_template("admin/email.html", email=row)
 
 
-def _act(action, *args):
+def _act(name: str, target: str, action, *args) -> None:
     try:
         action(*args)
-        flash(gettext("Done."))
     except LookupError as err:
         flash(str(err))
+        return
+    _audit(name, target)
+    flash(gettext("Done."))
+
+
+def _audit(action: str, target: str, **detail: object) -> None:
+    audit.record(action, target, admin_login.signed_in_user(), **detail)
+    db.session.commit()
 
 
 @bp.post("/emails/<int:email_id>/retry")
 def email_retry(email_id: int):
-    _act(retry_email, email_id)
+    _act("email_retry", f"email {email_id}", retry_email, email_id)
     return redirect(url_for("admin.email", email_id=email_id))
 
 
 @bp.post("/emails/<int:email_id>/discard")
 def email_discard(email_id: int):
-    _act(discard_email, email_id)
+    _act("email_discard", f"email {email_id}", discard_email, email_id)
     return redirect(url_for("admin.email", email_id=email_id))
 
 
@@ -174,7 +216,7 @@ def webhooks():
 
 @bp.post("/webhooks/<int:delivery_id>/retry")
 def webhook_retry(delivery_id: int):
-    _act(retry_delivery, delivery_id)
+    _act("webhook_retry", f"webhook {delivery_id}", retry_delivery, delivery_id)
     return redirect(url_for("admin.webhooks"))
 
 
@@ -222,7 +264,7 @@ def blacklist():
 def blacklist_remove():
     entry = db.session.get(BlacklistEntry, request.form.get("address", "")) or abort(404)
     db.session.delete(entry)
-    db.session.commit()
+    _audit("blacklist_remove", entry.address, reason=entry.reason)
     flash(gettext("%(address)s removed from the blacklist.", address=entry.address))
     return redirect(url_for("admin.blacklist"))
 
@@ -230,6 +272,7 @@ def blacklist_remove():
 @bp.post("/optouts/<siret>/restore")
 def optout_restore(siret: str):
     if restore(siret):
+        _audit("optout_restore", siret)
         flash(
             gettext(
                 "Company %(siret)s restored: it receives applications again, and is listed "
@@ -238,3 +281,34 @@ def optout_restore(siret: str):
             )
         )
     return redirect(url_for("admin.blacklist"))
+
+
+@bp.get("/api-users")
+def api_users():
+    rows = db.session.scalars(select(ApiUser).order_by(ApiUser.name)).all()
+    default = current_app.config["API_RATE_LIMIT_PER_KEY"]
+    return render_template("admin/api_users.html", users=rows, default_budget=default)
+
+
+@bp.post("/api-users/<int:user_id>/budget")
+def api_user_budget(user_id: int):
+    user = db.session.get(ApiUser, user_id) or abort(404)
+    text = request.form.get("budget", "").strip()
+    try:
+        budget = check_budget(text) if text else None
+    except ValueError:
+        flash(
+            gettext(
+                '"%(budget)s" is not a budget such as "50 per second;5000 per hour".', budget=text
+            )
+        )
+        return redirect(url_for("admin.api_users"))
+    before, user.budget = user.budget, budget
+    _audit("api_user_budget", user.name, before=before, after=budget)
+    flash(gettext("Budget of %(name)s saved.", name=user.name))
+    return redirect(url_for("admin.api_users"))
+
+
+@bp.get("/audit")
+def audit_log():
+    return render_template("admin/audit.html", entries=audit.latest())

@@ -21,9 +21,12 @@ from server.schemas.responses import ErrorSchema
 DESCRIPTION = (
     "Companies most likely to hire for a job near a place, lookups and job offers. "
     "Contact email, phone and website need an API key with that scope "
-    "(`Authorization: Bearer <key>` or `X-API-Key`). Limits apply per key, or per IP "
-    "without one. Errors are JSON: `error` says what is wrong in the request's language "
-    "(`lang`, then Accept-Language) and `field` names the parameter at fault. "
+    "(`Authorization: Bearer <key>` or `X-API-Key`); an unknown or malformed key is refused "
+    "with 401 and counted against the caller's IP. Limits apply per key (each API user has "
+    "its budget), or per IP without a valid one; answers carry `RateLimit-Limit`, "
+    "`RateLimit-Remaining` and `RateLimit-Reset`, and a 429 `Retry-After`. Errors are "
+    "JSON: `error` says what is wrong in the request's language (`lang`, then "
+    "Accept-Language) and `field` names the parameter at fault. "
     "La Bonne Boite API v1 routes take its parameters and its signature instead, answer "
     "its plain-text errors and count requests against each signed user's budget."
 )
@@ -60,6 +63,13 @@ SECURITY = {
     "key": [{"apiKey": []}, {"apiKeyHeader": []}],
     "signature": [{}],  # user, timestamp and signature are query parameters
     "webhook": [{"webhookBasic": []}, {"webhookSecret": []}],
+}
+# Routes that read API keys can refuse a bad one (401) and are limited (429).
+KEYED = ("optional", "key")
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": "requests allowed in the current window",
+    "RateLimit-Remaining": "requests left in the current window",
+    "RateLimit-Reset": "seconds until the window resets",
 }
 PATH_PARAMETERS = {"siret": "SIRET of the establishment (14 digits)"}
 CONVERTER_TYPES = {"int": "integer", "float": "number"}
@@ -118,7 +128,8 @@ def _operation(record: Endpoint, rule: Rule) -> dict:
         "security": SECURITY[record.auth],
         "responses": {str(record.status): _success(record)},
     }
-    for status in record.errors:
+    errors = set(record.errors) | ({401, 429} if record.auth in KEYED else set())
+    for status in sorted(errors):
         operation["responses"][str(status)] = _error(status, record.errors_as)
     if record.args is not None:
         # MarshmallowPlugin expands the schema into one parameter per field (parsed by
@@ -136,7 +147,16 @@ def _operation(record: Endpoint, rule: Rule) -> dict:
 
 def _success(record: Endpoint) -> dict:
     schema = record.response if record.response is not None else {"type": "object"}
-    return {"description": record.summary, "content": {"application/json": {"schema": schema}}}
+    success: dict = {
+        "description": record.summary,
+        "content": {"application/json": {"schema": schema}},
+    }
+    if record.auth in KEYED:
+        success["headers"] = {
+            name: {"description": text, "schema": {"type": "integer"}}
+            for name, text in RATE_LIMIT_HEADERS.items()
+        }
+    return success
 
 
 def _error(status: int, errors_as: str = "json") -> dict:

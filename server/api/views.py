@@ -8,8 +8,8 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from server.api.openapi import openapi_document
-from server.auth.api_keys import scopes
-from server.auth.rate_limits import api_budget, rate_limit_key
+from server.auth.api_keys import refuse_bad_key, scopes
+from server.auth.rate_limits import API_SCOPE, api_budget, rate_limit_key
 from server.errors import ApiError
 from server.extensions import db, limiter
 from server.models import Company, CompanyJobScore, CompanyOptOut
@@ -32,8 +32,10 @@ from server.search.ranking import haversine_km
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-
-limiter.limit(api_budget, key_func=rate_limit_key)(bp)
+# One budget across /api/v1 (offers included), counted before the key is refused: a bad
+# key costs its IP's budget, then gets its 401.
+limiter.shared_limit(api_budget, scope=API_SCOPE, key_func=rate_limit_key)(bp)
+bp.before_request(refuse_bad_key)
 
 _search_response = SearchResponseSchema()
 _detail = CompanyDetailSchema()

@@ -1,4 +1,5 @@
-"""Attachment checks: the type comes from the content, never from the name or the browser."""
+"""Attachment checks: the type comes from the content, never from the name or the browser;
+then nothing active may hide in it (server/applications/active_content.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 import filetype
 from werkzeug.datastructures import FileStorage
 
+from server.applications import active_content
 from server.applications.limits import MAX_FILES, MAX_TOTAL_BYTES
 from server.applications.messages import refuse
 
@@ -69,5 +71,6 @@ def check_files(cv: FileStorage | None, others: list[FileStorage]) -> list[Check
         mime = detect(data)
         if mime is None:
             raise refuse("err_file_type", field=field, name=name)
+        active_content.check(data, mime, name, field)  # macros, scripts, polyglots …
         checked.append(CheckedFile(_safe_name(name, ACCEPTED[mime]), mime, data, is_cv))
     return checked

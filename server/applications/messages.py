@@ -146,6 +146,13 @@ MESSAGES = {
     "sending": _l("Sending…"),
     "cancel": _l("Cancel"),
     "welcome_back": _l("Welcome back, %(name)s. Your details are filled in: check them and send."),
+    # Remembered through the partner page (server/applications/remember.py): nothing
+    # personal comes back, and the CV on file leaves only once confirmed by email.
+    "welcome_device": _l(
+        "Welcome back. The CV you sent last time is kept for this site: fill in your details, "
+        "and we will email you to confirm before it is sent."
+    ),
+    "cv_on_file": _l("the one you sent last time"),
     "forget_me": _l("Forget me on this device"),
     "forgotten": _l("Your details were removed from this device."),
     "success_heading": _l("Application sent"),
@@ -174,6 +181,10 @@ MESSAGES = {
         "We sent a link to %(email)s. Your application to %(company)s leaves as soon as you "
         "open it."
     ),
+    "pending_reuse_text": _l(
+        "We sent a link to %(email)s: your application to %(company)s, with the CV you sent "
+        "last time, leaves as soon as you confirm it."
+    ),
     "new_search": _l("Back to the results"),
     # Errors: the JS shows some itself, the apply endpoint answers with all of them
     "error_generic": _l("Something went wrong. Please try again."),
@@ -187,6 +198,32 @@ MESSAGES = {
     "err_cv_required": _l("Add your CV."),
     "err_file_type": _l("%(name)s: only PDF, DOC, DOCX, ODT, JPG and PNG files are accepted."),
     "err_file_empty": _l("%(name)s is empty."),
+    # Active content (server/applications/active_content.py): the file is named, and the
+    # candidate told how to send a safe version.
+    "err_file_macros": _l(
+        "%(name)s contains macros, which could run on the recruiter's computer. Save it "
+        "without macros (as DOCX or PDF) and send it again."
+    ),
+    "err_file_script": _l(
+        "%(name)s contains scripts or automatic actions (JavaScript, launching a program), "
+        "which could run on the recruiter's computer. Save or print it as a new PDF and send "
+        "it again."
+    ),
+    "err_file_embedded": _l(
+        "%(name)s contains embedded files or objects, which could run on the recruiter's "
+        "computer. Send a version without them."
+    ),
+    "err_file_polyglot": _l(
+        "%(name)s is also another kind of file (an archive or a document hidden inside). "
+        "Save it again as a plain PDF or document and send it again."
+    ),
+    "err_file_encrypted": _l(
+        "%(name)s is encrypted or protected by a password: the recruiter could not open it. "
+        "Send it without a password."
+    ),
+    "err_file_unreadable": _l(
+        "%(name)s could not be read: it may be damaged. Save it again and send it again."
+    ),
     "err_too_many_files": lazy(_too_many_files),
     "err_too_large": lazy(_too_large),
     "err_company": _l("This company is unknown."),
@@ -212,6 +249,15 @@ MESSAGES = {
     ),
     "confirm_invalid": _l("This link is invalid or has expired."),
     "confirm_done": _l("This application was already confirmed."),
+    # The "forget me" link of every candidate email
+    "forget_title": _l("Forget me"),
+    "forget_text": _l(
+        "Your CV will no longer be offered for one-click applying on the sites where you "
+        "asked to be remembered. Applications already sent are not affected."
+    ),
+    "forget_button": _l("Forget me everywhere"),
+    "forget_done": _l("Done: nothing is remembered for your email address any more."),
+    "forget_invalid": _l("This link is not valid. Check that it was copied in full."),
     # Job offers
     "tab_companies": _l("Companies"),
     "tab_offers": _l("Job offers"),

@@ -7,6 +7,7 @@ import re
 from flask_babel import format_number, ngettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
+from emails.addresses import AddressError, addr_spec
 from server.applications.limits import MESSAGE_MAX
 from server.applications.messages import message
 from server.errors import ApiError
@@ -55,6 +56,15 @@ class ApplyForm(Schema):
     def _single_line(self, value: str | None, data_key: str, **_: object) -> None:
         if value and bad_characters(value):
             raise ValidationError("err_characters")
+
+    @validates("email")
+    def _deliverable(self, value: str, **_: object) -> None:
+        # The domain must have an IDNA form (société.example → xn--socit-esab.example), or
+        # no email could ever be addressed to it.
+        try:
+            addr_spec(value)
+        except AddressError:
+            raise ValidationError("err_email") from None
 
     @validates("message")
     def _message(self, value: str, data_key: str, **_: object) -> None:

@@ -34,8 +34,13 @@ def submit(
     form: dict,
     cv: FileStorage | None,
     others: list[FileStorage],
+    remembered_cv: bool = False,
 ) -> Submitted:
-    """Store the application with its files, then ask the mail pipeline to deliver it."""
+    """Store the application with its files, then ask the mail pipeline to deliver it.
+
+    `remembered_cv`: the CV is the one on file for a remembered candidate (remember.py),
+    so the candidate confirms by email first, unless the partner vouched for the address.
+    """
     if not platform.apply_enabled:
         raise refuse("apply_closed", 403)
     company = db.session.get(Company, form["siret"])
@@ -51,7 +56,7 @@ def submit(
     now = clock_now()
     # A partner that signed this email address has vouched for it: no confirmation needed.
     vouched = bool(grant.signed_email) and grant.signed_email.lower() == form["email"]
-    needs_confirmation = platform.require_email_confirmation and not vouched
+    needs_confirmation = (platform.require_email_confirmation or remembered_cv) and not vouched
     application = Application(
         platform_id=platform.id,
         siret=company.siret,
@@ -83,6 +88,7 @@ def submit(
         platform=platform.client_id,
         attachments=len(files),
         email_vouched_by_partner=vouched,
+        remembered_cv=remembered_cv,
     )
     db.session.add(application)
     db.session.commit()  # stored for good before anything is enqueued

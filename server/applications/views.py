@@ -32,11 +32,12 @@ from server.extensions import db
 from server.i18n import current_lang, use_lang
 from server.links import BadLink, read_token
 from server.models import Application, Company, Platform
-from server.platforms.origins import normalize_origin
+from server.platforms.origins import allows_origin, normalize_origin
 from server.platforms.registry import find_platform
-from server.security import PAGE_CSP
+from server.security import WIDGET_PAGE_CSP
 
 bp = Blueprint("applications", __name__, template_folder=str(TEMPLATES_DIR))
+FORGET_LINK_SECONDS = 800 * 86400  # as long as the emails that carry it may be kept
 
 
 def _active_platform(client_id: str) -> Platform:
@@ -83,41 +84,87 @@ def apply(client_id: str):
     abuse.check_honeypot(request.form.get(HONEYPOT_FIELD, ""))
     form = load_form(request.form.to_dict())
     cv = request.files.get("cv")
-    if (cv is None or not cv.filename) and request.form.get("remembered"):
-        cv = _remembered_cv(platform, request.form["remembered"], form["email"])
-    submitted = submit(platform, grant, form, cv, request.files.getlist("attachments"))
+    profile = remember.find(platform, request.form.get("remembered", ""))
+    reused = None
+    if (cv is None or not cv.filename) and profile is not None:
+        reused = remember.stored_cv(profile, form["email"])
+        if reused is not None:
+            cv = FileStorage(io.BytesIO(reused.data), filename=reused.filename)
+    submitted = submit(
+        platform,
+        grant,
+        form,
+        cv,
+        request.files.getlist("attachments"),
+        remembered_cv=reused is not None,
+    )
     application = submitted.application
-    # 202 "queued": stored for good, but the mail queue could not take it now (the
-    # recovery sweep hands it over); the widget says "being sent" either way.
+    # 202: stored for good but not sent yet, waiting for the candidate's confirmation of a
+    # remembered CV, or for the mail queue (the recovery sweep hands it over).
     status = application.status if submitted.queued else "queued"
     body = {"id": application.public_id, "status": status}
     if request.form.get("remember") == "1":
-        body["remember"] = remember.seal(platform.client_id, application)
-    return jsonify(body), 201 if submitted.queued else 202
+        if profile is not None:
+            remember.revoke(profile)  # one live blob per device
+        body["remember"] = remember.seal(platform, application)
+    waiting = reused is not None and application.status == "pending_confirmation"
+    return jsonify(body), 202 if waiting or not submitted.queued else 201
 
 
-def _remembered_cv(platform: Platform, blob: str, email: str) -> FileStorage | None:
-    details = remember.unseal(platform.client_id, blob)
-    if details is None or details["email"] != email:
-        return None
-    stored = remember.remembered_cv(details)
-    if stored is None:
-        return None
-    return FileStorage(io.BytesIO(stored.data), filename=stored.filename)
-
-
-@bp.post("/embed/<client_id>/recall")
-def recall(client_id: str):
-    """Decrypt the details the partner page keeps for us (see applications/remember.py)."""
+def _remembered(client_id: str):
+    """The platform and live profile of a blob the iframe relays; 403 unless it comes from
+    our iframe (Origin, required) framed by a page the platform allows (its form token)."""
     platform = _active_platform(client_id)
     _check_origin()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("blob"), str):
         raise ApiError(gettext('expected a JSON object with a "blob" text'), field="blob")
-    details = remember.unseal(platform.client_id, body["blob"][:8000])
-    if details is None:
+    try:
+        grant = read_form_token(str(body.get("form_token", "")), platform.client_id)
+    except TokenError as err:
+        raise refuse(err.key, 403) from None
+    if not allows_origin(platform, grant.parent_origin):
+        raise refuse("err_form_invalid", 403)
+    return platform, remember.find(platform, body["blob"])
+
+
+@bp.post("/embed/<client_id>/recall")
+def recall(client_id: str):
+    """What the blob the partner page keeps stands for: nothing personal (remember.py)."""
+    _, profile = _remembered(client_id)
+    if profile is None:
         raise ApiError(gettext("unknown or expired details"), status=404, field="blob")
-    return jsonify(remember.public(details))
+    response = jsonify(remember.public(profile))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/embed/<client_id>/forget")
+def forget_device(client_id: str):
+    """The iframe's "forget me on this device": the blob stops working at once."""
+    _, profile = _remembered(client_id)
+    if profile is not None:
+        remember.revoke(profile)
+    return "", 204
+
+
+@bp.route("/applications/forget/<token>", methods=["GET", "POST"])
+def forget_address(token: str):
+    """The "forget me" link of every candidate email: GET asks, only POST forgets."""
+    try:
+        payload = read_token("forget", token, FORGET_LINK_SECONDS)
+    except BadLink:
+        return _message_page("forget_title", message("forget_invalid"), 400)
+    if request.method == "POST":
+        remember.forget_address(str(payload.get("e", "")))
+        return _message_page("forget_title", message("forget_done"), 200)
+    return _message_page(
+        "forget_title",
+        message("forget_text"),
+        200,
+        action=request.path,
+        button=message("forget_button"),
+    )
 
 
 @bp.route("/embed/confirm/<token>", methods=["GET", "POST"])
@@ -143,7 +190,9 @@ def confirm_email(token: str):
     return _message_page("confirm_title", text, 200, action=request.path)
 
 
-def _message_page(title_key: str, text: str, status: int, action: str | None = None):
+def _message_page(
+    title_key: str, text: str, status: int, action: str | None = None, button: str | None = None
+):
     body = render_template(
         "widget/message.html",
         t=catalogue(),
@@ -151,9 +200,10 @@ def _message_page(title_key: str, text: str, status: int, action: str | None = N
         title=message(title_key),
         text=text,
         action=action,
+        button=button,
         css=asset_url("widget.css"),
     )
-    return body, status, {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
+    return body, status, {"Content-Security-Policy": WIDGET_PAGE_CSP, "Cache-Control": "no-store"}
 
 
 @bp.get("/embed/<client_id>/applications/<public_id>")
@@ -196,6 +246,6 @@ def status_page(token: str):
         answers=ANSWER_LABELS,
         css=asset_url("widget.css"),
     )
-    headers = {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
+    headers = {"Content-Security-Policy": WIDGET_PAGE_CSP, "Cache-Control": "no-store"}
     headers["Referrer-Policy"] = "no-referrer"  # the URL holds the signed token
     return body, 200, headers

@@ -29,6 +29,10 @@ def authenticate(username: str, password: str) -> AdminUser | None:
     return user if user.check_password(password) else None
 
 
+def account_exists(username: str) -> bool:
+    return db.session.scalar(select(AdminUser.id).where(AdminUser.username == username)) is not None
+
+
 @functools.cache
 def _dummy_hash() -> str:
     return generate_password_hash("not-a-real-password")

@@ -1,10 +1,16 @@
 """Public API keys: issued once, stored hashed, presented as `Authorization: Bearer <key>`
-(or `X-API-Key`), granting scopes; and each user's request budget."""
+(or `X-API-Key`), granting scopes.
+
+A presented key is checked once per request (`identify`) before anything trusts it: the
+rate limiter picks a key's own bucket only for a real, active key, and `refuse_bad_key`
+answers 401 to any other, after the limiter has counted it against the caller's IP.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 
@@ -16,12 +22,14 @@ from sqlalchemy import select
 from server.errors import ApiError
 from server.extensions import db
 from server.models import ApiUser
-from server.models.api_user import DEFAULT_BUDGET
 
 # Contact fields (email, phone, website), La Bonne Boite's work-trial and disability
 # fields and filter (pmsmp, boe), and the admin routes of the offers API.
 SCOPES = ("email", "phone", "website", "pmsmp", "boe", "admin")
 KEY_PREFIX = "spk_"
+# What create_api_user issues: the prefix and 32 random bytes in URL-safe base64. Anything
+# else is refused without a database lookup.
+KEY_FORMAT = re.compile(r"spk_[A-Za-z0-9_-]{43}")
 _UNSET = object()
 
 
@@ -31,33 +39,39 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def checked_scopes(scopes: list[str]) -> str:
-    """The stored form of a list of scopes; ValueError names any unknown one."""
+def check_scopes(scopes: list[str]) -> str:
+    """The scopes as stored (sorted, comma-separated); ValueError naming unknown ones."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         raise ValueError(f"unknown scope(s) {', '.join(unknown)}; scopes are {', '.join(SCOPES)}")
     return ",".join(sorted(set(scopes)))
 
 
-def checked_budget(budget: str) -> str:
-    """A request budget in flask-limiter syntax ("20 per second;10000 per hour")."""
+def check_budget(budget: str) -> str:
+    """A budget in flask-limiter syntax ("100 per second;10000 per hour"), normalised;
+    ValueError when it does not parse or allows nothing."""
+    text = ";".join(part.strip() for part in budget.split(";") if part.strip())
     try:
-        parsed = parse_many(budget)
+        items = parse_many(text) if text else []
     except ValueError:
-        parsed = []
-    if not parsed:
-        raise ValueError(f"{budget!r} is not a budget such as '20 per second;10000 per hour'")
-    return budget.strip()
+        items = []
+    if not items or any(item.amount < 1 for item in items) or len(text) > 100:
+        raise ValueError(
+            f"{budget!r} is not a budget such as '50 per second;5000 per hour' "
+            "(100 characters at most)"
+        )
+    return text
 
 
 def create_api_user(name: str, scopes: list[str], budget: str | None = None) -> tuple[ApiUser, str]:
     """A new user and its key; the key is shown once and only its hash is kept."""
+    stored = check_scopes(scopes)
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     user = ApiUser(
         name=name,
         key_hash=hash_key(key),
-        scopes=checked_scopes(scopes),
-        budget=checked_budget(budget or DEFAULT_BUDGET),
+        scopes=stored,
+        budget=check_budget(budget) if budget else None,
     )
     db.session.add(user)
     return user, key
@@ -76,18 +90,37 @@ def presented_key() -> str | None:
     return request.headers.get("X-API-Key") or None
 
 
-def current_api_user() -> ApiUser | None:
-    """The API user of this request; a key that matches nobody is a 401, not anonymous."""
+def identify() -> ApiUser | None:
+    """The active API user whose key this request presents, or None; never raises.
+
+    None also when the key is malformed, unknown or disabled: `key_refused()` tells.
+    """
     user = g.get("api_user", _UNSET)
     if user is _UNSET:
         key = presented_key()
-        user = user_by_key(key) if key else None
-        if key and user is None:
-            raise ApiError(
-                gettext("unknown or disabled API key"), status=401, field="Authorization"
-            )
+        user = user_by_key(key) if key and KEY_FORMAT.fullmatch(key) else None
         g.api_user = user
+        g.api_key_refused = bool(key) and user is None
     return user
+
+
+def key_refused() -> bool:
+    """A key was presented and it is not an active user's."""
+    identify()
+    return bool(g.api_key_refused)
+
+
+def refuse_bad_key() -> None:
+    """`before_request` of keyed routes: a presented key that matches nobody is a 401, never
+    anonymous access (the limiter, which runs first, counted it against the IP)."""
+    if key_refused():
+        raise ApiError(gettext("unknown or disabled API key"), status=401, field="Authorization")
+
+
+def current_api_user() -> ApiUser | None:
+    """The API user of this request; a key that matches nobody is a 401, not anonymous."""
+    refuse_bad_key()
+    return identify()
 
 
 def scopes() -> frozenset[str]:

@@ -7,15 +7,14 @@ email is written in its reader's language (`in_lang`), whatever the page that ca
 
 from __future__ import annotations
 
-from email.utils import parseaddr
-
 from flask import current_app
 from flask_babel import get_translations, gettext
 
+from emails.addresses import AddressError, format_mailbox, parse_mailbox
 from emails.render import Rendered, Translator, render
 from server.extensions import db
 from server.i18n import format_size, in_lang
-from server.links import answer_url, optout_url, status_url
+from server.links import answer_url, forget_url, optout_url, status_url
 from server.models import Application, Company, Email, Rome
 from server.models.answer import ACTIONS
 
@@ -34,14 +33,26 @@ def _render(name: str, lang: str, subject_values: dict[str, str], **context: obj
 
 
 def display_address(name: str, address: str) -> str:
-    """`"Name" <address>` with the name made safe to quote (no quotes, no line breaks)."""
-    clean = " ".join(name.replace('"', "").replace("\\", "").split())
-    return f'"{clean}" <{address}>' if clean else address
+    """`Name <address>` through the header registry: the name cleaned of invisible and
+    look-alike characters and of any other @-address, then quoted or encoded as needed,
+    the domain IDNA-encoded (emails/addresses.py). An address that is not one is kept
+    as given: the send refuses it (Message.validate), as it always did."""
+    try:
+        return format_mailbox(name, address)
+    except AddressError:
+        return address
+
+
+def _address_of(value: str) -> str:
+    """The bare address of header text (`Name <a@b>` → `a@b`)."""
+    try:
+        return parse_mailbox(value).addr_spec
+    except AddressError:
+        return value
 
 
 def _sender_on_behalf(name: str) -> str:
-    _, address = parseaddr(current_app.config["MAIL_SENDER"])
-    return display_address(f"{name} via Spontane", address)
+    return display_address(f"{name} via Spontane", _address_of(current_app.config["MAIL_SENDER"]))
 
 
 def _company(application: Application) -> Company:
@@ -139,6 +150,8 @@ def _to_candidate(
         candidate=_candidate(application),
         company_name=company.display_name,
         job_label=job,
+        # Every candidate email: revoke what is remembered for one-click applying.
+        forget_url=forget_url(application.email),
         **context,
     )
     return Email(
@@ -150,7 +163,7 @@ def _to_candidate(
         else current_app.config["MAIL_SENDER"],
         to_address=application.email,
         reply_to=reply_to,
-        limit_sender=parseaddr(reply_to)[1] if reply_to else company.email or company.siret,
+        limit_sender=_address_of(reply_to) if reply_to else company.email or company.siret,
         subject=rendered.subject,
         html=rendered.html,
         text=rendered.text,
@@ -191,7 +204,10 @@ def undelivered_email(application: Application, bounced: bool) -> Email:
 
 
 def confirmation_email(application: Application, url: str) -> Email:
-    email = _to_candidate(application, "email_confirmation", confirm_url=url)
+    # A remembered CV re-used from the partner page's storage: say so, the candidate may
+    # not be the one who asked (server/applications/remember.py).
+    reuse = any(e.kind == "created" and e.detail.get("remembered_cv") for e in application.events)
+    email = _to_candidate(application, "email_confirmation", confirm_url=url, cv_reuse=reuse)
     email.limit_sender = None
     return email
 
@@ -213,7 +229,7 @@ def forward_email(application: Application, to_address: str) -> Email:
         lang="fr",
         from_address=current_app.config["MAIL_SENDER"],
         to_address=to_address,
-        limit_sender=parseaddr(current_app.config["MAIL_SENDER"])[1],
+        limit_sender=_address_of(current_app.config["MAIL_SENDER"]),
         subject=rendered.subject,
         html=rendered.html,
         text=rendered.text,

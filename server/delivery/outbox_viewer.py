@@ -12,9 +12,16 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import OutboxMessage
-from server.security import allow_framing
+from server.security import PAGE_CSP, allow_framing
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox", template_folder="templates")
+
+
+@bp.after_request
+def _csp(response):
+    # The pages frame each email's HTML from here; that HTML sets its own sandbox.
+    response.headers.setdefault("Content-Security-Policy", f"{PAGE_CSP}; frame-src 'self'")
+    return response
 
 
 def enabled(app: Flask) -> bool:

@@ -1,5 +1,6 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 
+from server.models.admin_audit import AdminAuditEntry
 from server.models.admin_user import AdminUser
 from server.models.answer import Answer, CompanyOptOut
 from server.models.api_user import ApiUser
@@ -25,10 +26,12 @@ from server.models.reference import (
     RomeNafHiring,
     RomeTreeNode,
 )
+from server.models.remembered_profile import RememberedProfile
 from server.models.score import CompanyJobScore, ScoreRun, SyntheticHistory
 from server.models.webhook_delivery import WebhookDelivery
 
 __all__ = [
+    "AdminAuditEntry",
     "AdminUser",
     "Answer",
     "ApiUser",
@@ -54,6 +57,7 @@ __all__ = [
     "Offer",
     "Platform",
     "RelatedJob",
+    "RememberedProfile",
     "Rome",
     "RomeNafHiring",
     "RomeTreeNode",

@@ -1,5 +1,4 @@
-"""Public API users: a key (stored hashed, see server.auth.api_keys), its scopes and the
-request budget of its La Bonne Boite v1 calls."""
+"""Public API users: a key (stored hashed, see server.auth.api_keys), its scopes and budget."""
 
 from __future__ import annotations
 
@@ -11,10 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server import clock
 from server.extensions import db
 
-# flask-limiter syntax. Generous: La Bonne Boite set no limit, and France Travail's own API
-# allows 2 calls a second per key; `flask api-users set NAME --budget …` changes one user's.
-DEFAULT_BUDGET = "100 per second;100000 per hour"
-
 
 class ApiUser(db.Model):
     __tablename__ = "api_user"
@@ -23,9 +18,9 @@ class ApiUser(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[str] = mapped_column(String(255), default="")  # comma-separated
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    budget: Mapped[str] = mapped_column(
-        String(100), default=DEFAULT_BUDGET, server_default=DEFAULT_BUDGET
-    )
+    # Its request budget in flask-limiter syntax ("50 per second;5000 per hour"); None: the
+    # default for keys (API_RATE_LIMIT_PER_KEY). One budget per user, whatever the route.
+    budget: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
     @property

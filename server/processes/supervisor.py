@@ -7,7 +7,7 @@ and is one of its users: the server stops by itself once all of them have exited
 from __future__ import annotations
 
 import signal
-import subprocess
+import subprocess  # nosec B404  # starts our own `flask` commands
 import sys
 import time
 
@@ -28,9 +28,12 @@ def serve_cmd(host: str, port: int) -> None:
     redis_store.url(app)  # start the embedded server once, before the children race for it
     flask = [sys.executable, "-m", "flask"]
     children = [
-        subprocess.Popen([*flask, "worker"]),
-        subprocess.Popen([*flask, "cron"]),
-        subprocess.Popen([*flask, "run", "--no-reload", "--host", host, "--port", str(port)]),
+        # B603 (nosec): our interpreter's `flask`, arguments from our own CLI options
+        subprocess.Popen([*flask, "worker"]),  # nosec B603
+        subprocess.Popen([*flask, "cron"]),  # nosec B603
+        subprocess.Popen(  # nosec B603
+            [*flask, "run", "--no-reload", "--host", host, "--port", str(port)]
+        ),
     ]
     click.echo(
         f"Spontane: http://{host}:{port}  (Ctrl-C stops the web server, the worker and cron)"

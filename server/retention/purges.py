@@ -16,6 +16,7 @@ from server.models import (
     Attachment,
     Email,
     OutboxMessage,
+    RememberedProfile,
     WebhookDelivery,
 )
 
@@ -31,6 +32,12 @@ def purge_attachments(days: int | None = None) -> int:
         .where(Attachment.created_at < cutoff, Attachment.data.is_not(None))
         .values(data=None, purged_at=now())
         .execution_options(synchronize_session=False)
+    )
+    # Remembered candidates past their expiry or revoked point at nothing usable any more.
+    db.session.execute(
+        delete(RememberedProfile).where(
+            (RememberedProfile.expires_at < now()) | RememberedProfile.revoked_at.is_not(None)
+        )
     )
     db.session.commit()
     log.info("attachments purged", extra={"count": result.rowcount, "days": days})

@@ -123,11 +123,13 @@ def _companies(progress: bool) -> tuple[dict[str, np.ndarray], list[str], list[s
 
 
 def _jobs(sirets: np.ndarray, progress: bool) -> tuple[dict[str, np.ndarray], list[str]]:
-    total = _count(f"SELECT COUNT(*) FROM company_job_score {LISTED}")
+    # B608 (nosec): LISTED is this module's constant, nothing comes from a request
+    total = _count(f"SELECT COUNT(*) FROM company_job_score {LISTED}")  # nosec B608
     rome_index: dict[str, int] = {}
     parts: dict[str, list[np.ndarray]] = {"siret": [], "rome": [], "score": [], "stars": []}
     bar = tqdm(total=total, desc="job scores", unit=" rows", disable=not progress, leave=False)
-    for rows in _rows(f"SELECT siret, rome_code, score, stars FROM company_job_score {LISTED}"):
+    query = f"SELECT siret, rome_code, score, stars FROM company_job_score {LISTED}"  # nosec B608
+    for rows in _rows(query):
         siret, rome, score, stars = _columns(rows, 4)
         parts["siret"].append(np.array(siret).astype(np.int64))
         parts["rome"].append(

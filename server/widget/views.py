@@ -40,7 +40,7 @@ from server.models.platform import THEMES
 from server.platforms.origins import allows_origin, normalize_origin, swap_loopback
 from server.platforms.registry import DEMO_NAME, find_platform, signing_key
 from server.search.text import commune_display_name
-from server.security import IFRAME_CSP, PAGE_CSP, allow_framing
+from server.security import IFRAME_CSP, WIDGET_PAGE_CSP, allow_framing
 from server.widget.loader import render_loader
 
 bp = Blueprint(
@@ -85,7 +85,7 @@ def _refused(lang: str, status: int):
     body = render_template(
         "widget/refused.html", t=catalogue(), lang=lang, css=asset_url("widget.css")
     )
-    return body, status, {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
+    return body, status, {"Content-Security-Policy": WIDGET_PAGE_CSP, "Cache-Control": "no-store"}
 
 
 def _place(code: str | None) -> dict | None:
@@ -160,6 +160,8 @@ def iframe(client_id: str):
         "offers": _offers_available(),
         "applyUrl": url_for("applications.apply", client_id=platform.client_id, lang=lang),
         "recallUrl": url_for("applications.recall", client_id=platform.client_id, lang=lang),
+        "forgetUrl": url_for("applications.forget_device", client_id=platform.client_id),
+        "rememberDays": current_app.config["REMEMBER_DAYS"],
         "companyUrl": url_for("widget.company", client_id=platform.client_id, siret="SIRET"),
         "applicationUrl": url_for(
             "applications.application_state", client_id=platform.client_id, public_id="ID"
@@ -220,10 +222,16 @@ def demo():
             signing_key(platform),
             {"first_name": "Camille", "last_name": "Martin", "email": "camille.martin@example.org"},
         )
-    return render_template(
+    body = render_template(
         "widget/demo.html",
         platform=platform if usable else None,
         origin=here,
         widget_origin=widget_origin,
         prefill=prefill,
     )
+    # The partner page: its own inline styles, the loader and iframes from the widget origin.
+    csp = (
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src {widget_origin}; "
+        f"frame-src {widget_origin}; form-action 'self'; base-uri 'none'"
+    )
+    return body, 200, {"Content-Security-Policy": csp}

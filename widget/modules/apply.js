@@ -28,7 +28,10 @@ function fillRemembered() {
   cvNote.hidden = !(remembered && remembered.cv);
   if (remembered && remembered.cv) cvNote.textContent = `${t("cv_remembered", { name: remembered.cv.name })} ${t("cv_replace")}`;
   $("welcome").hidden = !remembered;
-  if (remembered) $("welcome-text").textContent = t("welcome_back", { name: remembered.first_name || "" });
+  if (remembered) {
+    $("welcome-text").textContent = remembered.device && !remembered.first_name
+      ? t("welcome_device") : t("welcome_back", { name: remembered.first_name || "" });
+  }
   reportHeight();
 }
 
@@ -60,7 +63,7 @@ function checkLocally(cvFile, others) {
   if (!form.consent.checked) errors.consent = t("err_consent");
   if (!cvFile) errors.cv = t("err_cv_required");
   const files = [cvFile, ...others].filter(Boolean);
-  const bad = files.find((f) => !ACCEPTED.test(f.name));
+  const bad = files.find((f) => !f.relayed && !ACCEPTED.test(f.name)); /* the server checks those */
   if (bad) errors[bad === cvFile ? "cv" : "attachments"] = t("err_file_type", { name: bad.name });
   if (files.length > 5) errors.attachments = t("err_too_many_files");
   if (files.reduce((sum, f) => sum + f.size, 0) > 10 * 1024 * 1024) errors.attachments = t("err_too_large");
@@ -84,7 +87,10 @@ async function remember(remembered, cvFile, blob) {
   saved.cv = remembered && remembered.cv && !form.cv.files[0] ? remembered.cv : null;
   if (!storage.local) {
     saved.cv = { name: (cvFile || remembered.cv).name, relayed: true };
-  } else if (form.cv.files[0] && form.cv.files[0].size <= 3 * 1024 * 1024) {
+    storage.save(saved, blob, cvFile);
+    return;
+  }
+  if (form.cv.files[0] && form.cv.files[0].size <= 3 * 1024 * 1024) {
     saved.cv = { name: cvFile.name, type: cvFile.type, data: await readAsDataURL(cvFile) };
   }
   storage.save(saved, blob);
@@ -94,11 +100,11 @@ async function send(e) {
   e.preventDefault();
   clearErrors();
   const remembered = storage.load();
-  let cvFile = form.cv.files[0] || null;
+  let cvFile = form.cv.files[0] || storage.relayedFile() || null;
   const relayedCv = !cvFile && remembered && remembered.cv && remembered.cv.relayed;
   if (!cvFile && remembered && remembered.cv && remembered.cv.data) cvFile = await dataUrlToFile(remembered.cv);
   const others = [...form.attachments.files];
-  const errors = checkLocally(cvFile || (relayedCv ? { name: remembered.cv.name, size: 0 } : null), others);
+  const errors = checkLocally(cvFile || (relayedCv ? { name: remembered.cv.name, size: 0, relayed: true } : null), others);
   if (Object.keys(errors).length) { showErrors(errors, t("err_fix_fields")); return; }
 
   const body = new FormData();
@@ -110,7 +116,8 @@ async function send(e) {
   body.append("form_token", config.formToken);
   if (cvFile) body.append("cv", cvFile, cvFile.name);
   else body.append("remembered", storage.relayedBlob());
-  if (form.remember.checked) body.append("remember", "1");
+  /* The server remembers only for a partner page that keeps the blob (no iframe storage). */
+  if (form.remember.checked && !storage.local) body.append("remember", "1");
   for (const f of others) body.append("attachments", f, f.name);
 
   const buttons = document.querySelectorAll("button[type=submit][form=apply-form], #send");
@@ -121,7 +128,8 @@ async function send(e) {
     else storage.clear();
     const company = state.opened.name;
     const pending = result.status === "pending_confirmation";
-    showOutcome(pending ? "pending_confirmation" : "sending", company, form.email.value.trim());
+    const outcome = pending ? (relayedCv && !cvFile ? "pending_reuse" : "pending_confirmation") : "sending";
+    showOutcome(outcome, company, form.email.value.trim());
     form.message.value = "";
     form.cv.value = "";
     form.attachments.value = "";
@@ -140,6 +148,7 @@ async function send(e) {
 /* "Sent" only once the company's mailbox provider has accepted it: until then "being sent". */
 const OUTCOMES = {
   pending_confirmation: ["pending_heading", "pending_text"],
+  pending_reuse: ["pending_heading", "pending_reuse_text"],
   sending: ["sending_heading", "sending_text"],
   slow: ["sending_heading", "sending_slow"],
   sent: ["success_heading", "success_text"],
