@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Commune, Company, Hire, Naf
+from server.models.hiring import CONTRACT_TYPES
 from server.scoring.features import (
     Companies,
     category_codes,
@@ -63,7 +64,9 @@ def load_history() -> History:
     months = month_index(last, first) + 1
     counts = np.zeros((len(sirets), months), dtype=np.int32)
     cells = db.session.execute(
-        select(Hire.siret, Hire.month, func.sum(Hire.count)).group_by(Hire.siret, Hire.month)
+        select(Hire.siret, Hire.month, func.sum(Hire.count))
+        .where(Hire.contract_type.in_(CONTRACT_TYPES))  # apprenticeships are ranked apart
+        .group_by(Hire.siret, Hire.month)
     ).all()
     if cells:
         i = np.fromiter((index[s] for s, _m, _n in cells), dtype=np.int64, count=len(cells))
