@@ -184,7 +184,8 @@ def generate_hires_cmd(
         db.session.rollback()
         raise
     click.echo(
-        f"synthetic hires: {summary['hires']} hires in {summary['cells']} monthly cells for "
+        f"synthetic hires: {summary['hires']} hires and {summary['apprenticeships']} "
+        f"apprenticeships in {summary['cells']} monthly cells for "
         f"{summary['companies']} companies, {summary['first_month'][:7]} to "
         f"{summary['last_month'][:7]} (seed {seed})"
     )
