@@ -2,11 +2,11 @@
 
 As La Bonne Boite: a company's forecast for a job is its forecast × affinity, the share of
 its sector's (NAF's) hires that are for that job (`rome_naf_mapping.csv`), scored with the
-same anchors; the pair is listed when that score reaches the job's threshold. A job must
-also make at least MIN_AFFINITY of the sector's hires, unless the sector is one of the
-job's TOP_SECTORS biggest employers (La Bonne Boite pruned its mapping the same way, so no
-job is left without companies): a big employer of an unrelated sector no longer outranks
-the companies that hire for the job.
+same anchors; the pair is listed when that score reaches the job's threshold. The sector
+must also make at least MIN_SECTOR_SHARE of the job's hires, unless it is one of the job's
+TOP_SECTORS biggest employers (La Bonne Boite pruned its mapping the same way, so no job
+is left without companies): a big employer of a sector that seldom hires for the job no
+longer outranks the companies of the sectors that do.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from server.extensions import db
 from server.models import JobTension, RomeNafHiring
 from server.scoring.formula import LISTED_SCORE, Anchors, job_threshold, score, stars
 
-MIN_AFFINITY = 0.02
+MIN_SECTOR_SHARE = 0.02
 TOP_SECTORS = 3
 
 
@@ -54,7 +54,7 @@ class Affinities:
             romes = sorted(
                 rome
                 for rome, n in per_rome.items()
-                if n > 0 and (n / total >= MIN_AFFINITY or naf in top[rome])
+                if n > 0 and (n / job_totals[rome] >= MIN_SECTOR_SHARE or naf in top[rome])
             )
             self.by_naf[naf] = SectorJobs(
                 romes,
@@ -130,19 +130,19 @@ def job_scores(
 
 
 def summary(jobs: JobScores, top: int = 5) -> dict:
-    """Rows, jobs, and the share of each job's top places held by companies whose sector
-    gives that job less than MIN_AFFINITY of its hires (the job's biggest sectors)."""
+    """Rows, jobs, and the share of the jobs' top places held by companies whose sector
+    makes less than MIN_SECTOR_SHARE of the job's hires (then one of its biggest sectors)."""
     romes = np.array(jobs.romes, dtype=object)
     order = np.lexsort((-jobs.score, romes))
     places = low = 0
     for rome in np.unique(romes):
         rows = order[romes[order] == rome][:top]
         places += len(rows)
-        low += int((jobs.affinity[rows] < MIN_AFFINITY).sum())
+        low += int((jobs.sector_share[rows] < MIN_SECTOR_SHARE).sum())
     return {
         "rows": len(jobs),
         "jobs": int(len(np.unique(romes))),
-        f"top_{top}_places_from_sectors_under_{MIN_AFFINITY:.0%}_of_hires": round(
+        f"top_{top}_places_from_sectors_under_{MIN_SECTOR_SHARE:.0%}_of_the_job": round(
             low / max(places, 1), 4
         ),
     }
