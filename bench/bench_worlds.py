@@ -39,7 +39,7 @@ def main() -> None:
     seeds = [int(s) for s in args.seeds.split(",")]
     print(f"{args.companies:,} SYNTHETIC companies × 42 months per world; seeds {seeds}")
     print(
-        f"{'world':17} {'seed':>4} {'ours':>6} {'best baseline':>28} {'margin':>7} "
+        f"{'world':17} {'seed':>4} {'ours':>6} {'best baseline':>41} {'margin':>7} "
         f"{'oracle':>6} {'ours/oracle':>11} {'young':>6}  verdict"
     )
     for name in args.worlds or WORLDS:
@@ -55,15 +55,16 @@ def main() -> None:
                 for reason, failed in (
                     ("a baseline wins", margin < 0),
                     ("under 97 % of the oracle", result["ratio"] < ORACLE_SHARE),
-                    ("young off by over 30 %", abs(young - 1) > YOUNG_ERROR),
+                    ("young off by over 30 %", young is not None and abs(young - 1) > YOUNG_ERROR),
                 )
                 if failed
             ]
             print(
                 f"{name:17} {seed:>4} {capture[MODEL]:6.1%} "
-                f"{result['outcome'].table[best]['name'][:20]:>20} {capture[best]:6.1%} "
+                f"{result['outcome'].table[best]['name']:>34} {capture[best]:6.1%} "
                 f"{margin * 100:+6.2f}p {result['oracle']:6.1%} {result['ratio']:11.1%} "
-                f"{young:6.2f}  {'ok' if not failures else ', '.join(failures)} "
+                f"{'n/a' if young is None else f'{young:.2f}':>6}  "
+                f"{'ok' if not failures else ', '.join(failures)} "
                 f"({time.perf_counter() - started:.0f} s)",
                 flush=True,
             )

@@ -53,26 +53,32 @@ def _lower(name: str, value: float, limit: float, what: str) -> Check:
     return Check(name, ok, round(float(value), 4), limit, f"{what}: {_fmt(value)} ≥ {limit:g}{by}")
 
 
+def _labelled(checks: list[Check], prefix: str) -> list[Check]:
+    """Checks of the apprenticeship ranking ("alt_" names) say so in their line."""
+    if prefix:
+        for check in checks:
+            check.name, check.detail = prefix + check.name, f"apprenticeships, {check.detail}"
+    return checks
+
+
 def drift_checks(outcome: Outcome, previous_scores: np.ndarray, prefix: str = "") -> list[Check]:
     had = ~np.isnan(previous_scores)
     if not had.any():
         return []
     change = float(np.abs(outcome.score[had] - previous_scores[had]).mean())
-    checks = [
-        _upper(f"{prefix}mean_score_change", change, MAX_MEAN_SCORE_CHANGE, "mean score change")
-    ]
+    checks = [_upper("mean_score_change", change, MAX_MEAN_SCORE_CHANGE, "mean score change")]
     before = int((previous_scores >= LISTED_SCORE).sum())
     if before:
         listed = int((outcome.score >= LISTED_SCORE).sum())
         checks.append(
             _upper(
-                f"{prefix}listed_change",
+                "listed_change",
                 abs(listed - before) / before,
                 MAX_LISTED_CHANGE,
                 f"change in companies with score ≥ 50 ({before} → {listed})",
             )
         )
-    return checks
+    return _labelled(checks, prefix)
 
 
 def forecast_checks(outcome: Outcome, prefix: str = "") -> list[Check]:
@@ -87,20 +93,21 @@ def forecast_checks(outcome: Outcome, prefix: str = "") -> list[Check]:
     )
     ratio = float(forecast / max(sum(a.sum() for a in backtest.actual.values()), 1e-9))
     error = math.exp(abs(math.log(max(ratio, 1e-9))))
-    return [
+    checks = [
         _upper(
-            f"{prefix}plausible_forecasts",
+            "plausible_forecasts",
             outliers,
             max(1.0, MAX_OUTLIER_SHARE * n),
             "forecasts cut to their plausible maximum (hires per head or own record)",
         ),
         _upper(
-            f"{prefix}calibration",
+            "calibration",
             error,
             MAX_CALIBRATION_ERROR,
             f"forecast / actual hires on the test windows ({ratio:.3f}), either way",
         ),
     ]
+    return _labelled(checks, prefix)
 
 
 def run_checks(outcome: Outcome, counts: np.ndarray, previous_scores: np.ndarray) -> list[Check]:

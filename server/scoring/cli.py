@@ -46,6 +46,10 @@ def _anchors(text: str | None):
         raise click.BadParameter(str(exc), param_hint="--anchors / SCORE_ANCHORS") from None
 
 
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def _ci(pair: list[float]) -> str:
     return f"[{pair[0]:.1%}–{pair[1]:.1%}]"
 
@@ -90,7 +94,11 @@ def backtest_table(section: dict) -> list[str]:
         f"95 % interval [{low * 100:+.1f}, {high * 100:+.1f}]"
     )
     young = section["young_companies_forecast_over_actual"]
-    lines.append(f"young companies, forecast / actual on the test windows: {young}")
+    per_window = ", ".join(f"{_ratio(young.get(b))} (−{b} mo)" for b in backs)
+    lines.append(
+        f"young companies (first hire within 12 months), forecast / actual: {per_window}; "
+        f"mean {_ratio(young['mean'])}"
+    )
     lines.append(f"* published — {section['decision']}")
     return lines
 

@@ -97,7 +97,8 @@ def run(
         )
         for o in backtest.plan.tests
     }
-    young["mean"] = round(float(np.mean(list(young.values()))), 4)
+    known = [v for v in young.values() if v is not None]
+    young["mean"] = round(float(np.mean(known)), 4) if known else None
     curves = {
         m: np.mean([capture_curve(backtest.actual[o], p[o]) for o in backtest.plan.tests], axis=0)
         .round(5)
