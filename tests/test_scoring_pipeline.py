@@ -11,7 +11,7 @@ from server.scoring.features import Companies, cumulative, window
 from server.scoring.glm import PoissonGLM
 from server.scoring.metrics import bootstrap, calibration, capture, capture_curve, evaluate
 from server.scoring.model import inputs
-from server.scoring.pipeline import choose
+from server.scoring.pipeline import choose, run
 from server.scoring.prior import Context, division_months, season_profile
 from server.scoring.windows import (
     plan_windows,
@@ -178,3 +178,23 @@ def test_plausible_maximum_from_headcount_or_own_record():
     c = companies(counts, headcount=np.array([0, 100, 3]), known=np.array([True, True, False]))
     bound = plausible_maximum(c, cumulative(c.counts))
     assert bound.tolist() == [2 * 1 + 5, 2 * 100 + 5, 1.5 * 300 + 5]
+
+
+def test_pipeline_takes_codes_as_they_come():
+    # Divisions and départements outside the model's category ranges, unknown headcounts as
+    # NaN: the pipeline recodes them and still ranks, with every baseline in its table.
+    rng = np.random.default_rng(6)
+    n = 3000
+    headcount = rng.choice([0.0, 3.0, 50.0, np.nan], n)
+    level = 0.1 * (np.nan_to_num(headcount, nan=3.0) + 1)
+    counts = rng.poisson(np.tile(level[:, None], (1, 42)))
+    c = Companies(
+        counts,
+        headcount,
+        rng.choice([510, 620, 730], n),
+        np.full(n, np.nan, dtype=np.float32),
+        rng.choice([1.0, 57.0, 976.0, np.nan], n),
+    )
+    outcome = run(c)
+    assert set(outcome.table) == {MODEL, "lbb_ols", "glm", "last_12_months", "all_visible"}
+    assert np.isfinite(outcome.predicted).all() and outcome.metrics["model"]["capture_top_10"] > 0.2

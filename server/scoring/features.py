@@ -82,6 +82,36 @@ def category_codes(values: list[str | None]) -> np.ndarray:
     return rank[inverse]
 
 
+def sanitised(c: Companies) -> Companies:
+    """The same companies with codes the model can use: NAF divisions within 0…NO_DIVISION,
+    départements as category codes below MAX_CATEGORIES, headcounts without NaN (then
+    unknown). Arrays read by `history` already are; other callers' may not be."""
+    division, department = c.division, c.department
+    headcount, known = c.headcount, c.headcount_known
+    if not np.issubdtype(division.dtype, np.integer) or (
+        len(division) and (division.min() < 0 or division.max() > NO_DIVISION)
+    ):
+        ranks = category_codes([str(v) for v in division.tolist()])
+        division = np.where(np.isnan(ranks) | (ranks >= NO_DIVISION), NO_DIVISION, ranks)
+    department = np.asarray(department, dtype=np.float32)
+    kept = np.isnan(department) | (
+        (department >= 0) & (department < MAX_CATEGORIES) & (department == np.round(department))
+    )
+    if not kept.all():
+        department = category_codes([None if np.isnan(v) else str(v) for v in department])
+    headcount = np.asarray(headcount, dtype=np.float32)
+    if np.isnan(headcount).any():
+        known = ~np.isnan(headcount) & (True if known is None else known)
+        headcount = np.nan_to_num(headcount, nan=UNKNOWN_HEADCOUNT)
+    return replace(
+        c,
+        division=np.asarray(division).astype(np.int16),
+        department=department,
+        headcount=headcount,
+        headcount_known=known,
+    )
+
+
 def cumulative(counts: np.ndarray) -> np.ndarray:
     """(companies, months + 1) running totals: hires in months [a, b) = cum[:, b] − cum[:, a]."""
     dtype = np.int32 if np.issubdtype(counts.dtype, np.integer) else np.float64

@@ -16,7 +16,7 @@ from server.scoring import formula
 from server.scoring.backtest import MODEL, Backtest, run_backtest
 from server.scoring.baselines import NAMES
 from server.scoring.bounds import plausible_maximum
-from server.scoring.features import Companies, window
+from server.scoring.features import Companies, sanitised, window
 from server.scoring.metrics import bootstrap, capture_curve, evaluate, interval
 from server.scoring.windows import SEMESTER, Plan
 
@@ -73,7 +73,7 @@ def run(
     """`kind` picks the published anchors: "dpae" (all hires) or "alternance"; `threads`
     caps the OpenMP and BLAS threads (None: every core)."""
     started = time.perf_counter()
-    c = companies
+    c = sanitised(companies)
     with threadpool_limits(limits=threads):
         backtest = run_backtest(c, random_state, step)
     fitted = time.perf_counter()
