@@ -208,7 +208,7 @@ def _top_panel(ax, data: dict) -> None:
         )
         low, high = table[best]["ci_model_minus_this"]["capture_top_10"]
         gap = table[MODEL]["mean"]["capture_top_10"] - table[best]["mean"]["capture_top_10"]
-        ax.text(0.0, -0.5, f"ours − {_name(table, best)}: {gap * 100:+.1f} points "
+        ax.text(0.02, -0.5, f"ours − {_name(table, best)}: {gap * 100:+.1f} points "
                 f"[{low * 100:+.1f}, {high * 100:+.1f}]", fontsize=8, color="0.3",
                 transform=ax.get_yaxis_transform())  # fmt: skip
     ax.set_xlabel("share of hires made by the top 10 % (mean, 95 % interval)")
