@@ -1,4 +1,5 @@
-"""`flask data load-hires`: only CDI and CDD over 31 days count; reloads replace."""
+"""`flask data load-hires`: CDI and CDD over 31 days count as hires, apprenticeship and
+professionalisation contracts as apprenticeships; reloads replace."""
 
 from sqlalchemy import select
 
@@ -50,6 +51,24 @@ def test_counting_rules_and_reload(runner, app, tmp_path):
     again = runner.invoke(args=["data", "load-hires", str(path)])
     assert "inserted 0, updated 2" in again.output
     assert cells(app) == {("2024-03-01", "CDI"): 2, ("2024-03-01", "CDD"): 1}
+
+
+def test_apprenticeship_contracts_are_kept_whatever_their_length(runner, app, tmp_path):
+    setup_company(runner, tmp_path)
+    path = hires_file(
+        tmp_path,
+        "73282932000074,2024-09-02,APR,730",
+        "73282932000074,2024-09-16,apr,",
+        "73282932000074,2024-10-01,CP,20",
+        "73282932000074,2024-10-03,CDI,",
+    )
+    result = runner.invoke(args=["data", "load-hires", str(path)])
+    assert result.exit_code == 0, result.output
+    assert cells(app) == {
+        ("2024-09-01", "APR"): 2,
+        ("2024-10-01", "CP"): 1,
+        ("2024-10-01", "CDI"): 1,
+    }
 
 
 def test_errors_name_the_field(runner, app, tmp_path):

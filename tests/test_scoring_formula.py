@@ -3,7 +3,16 @@
 import numpy as np
 import pytest
 
-from server.scoring.formula import Anchors, band, job_threshold, score, stars, trends
+from server.scoring.formula import (
+    ANCHORS,
+    CURRENT,
+    Anchors,
+    bands,
+    job_threshold,
+    score,
+    stars,
+    trends,
+)
 
 A = Anchors(2.0, 4.0, 10.0, 40.0)
 
@@ -30,15 +39,14 @@ def test_bad_anchors_are_refused(text):
         Anchors.parse(text)
 
 
-def test_derived_anchors_list_the_top_fifth():
-    predictions = np.random.default_rng(0).gamma(0.6, 2.0, 10000)
-    anchors = Anchors.derive(predictions)
-    listed = (score(predictions, anchors) >= 50).mean()
-    assert listed == pytest.approx(0.20, abs=0.002)
-    assert anchors.s50 < anchors.s60 < anchors.s80 < anchors.s100
-    # A flat distribution (almost nobody hires) still gives usable, increasing anchors.
-    flat = Anchors.derive(np.zeros(1000))
-    assert flat.s50 == 0.5 and flat.s60 > flat.s50
+def test_published_anchors_are_versioned_and_fixed():
+    assert set(CURRENT.values()) <= set(ANCHORS)
+    dpae = ANCHORS[CURRENT["dpae"]]
+    # A fixed meaning: one hire expected in 6 months lists a company, whatever the run.
+    assert score(np.array([dpae.s50]), dpae)[0] == 50
+    assert stars(score(np.array([0.1, dpae.s100]), dpae)).tolist() == [2.5, 5.0]
+    alternance = ANCHORS[CURRENT["alternance"]]
+    assert alternance.s50 < dpae.s50  # apprenticeships are rarer than hires
 
 
 def test_job_thresholds_lower_with_tension():
@@ -49,7 +57,8 @@ def test_job_thresholds_lower_with_tension():
 
 
 def test_bands_and_trends():
-    assert [band(x) for x in (0.2, 0.6, 2.4, 4.9, 8, 15, 30, 80, 300)] == [
+    hires = [0.2, 0.6, 2.4, 4.9, 8, 15, 30, 80, 300]
+    assert bands(np.array(hires)).tolist() == [
         "0",
         "1-2",
         "1-2",
@@ -60,6 +69,7 @@ def test_bands_and_trends():
         "51-100",
         "100+",
     ]
-    last = np.array([10.0, 4.0, 0.0, 12.0, 3.0])
-    previous = np.array([5.0, 5.0, 2.0, 11.0, 0.0])
-    assert trends(last, previous).tolist() == ["up", "flat", "down", "flat", "up"]
+    # The forecast against the same months a year earlier: at least 20 % and 1 hire.
+    forecast = np.array([10.0, 4.2, 0.0, 12.0, 1.5, 0.5])
+    same_months = np.array([5.0, 5.0, 2.0, 11.0, 0.0, 0.0])
+    assert trends(forecast, same_months).tolist() == ["up", "flat", "down", "flat", "up", "flat"]

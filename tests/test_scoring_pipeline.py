@@ -1,38 +1,58 @@
-"""The numeric core: windows, models, metrics, model choice and fallback (no database)."""
+"""The numeric core: windows, baselines, model parts, metrics, choice and bounds (no database)."""
 
 import numpy as np
 import pytest
+from sklearn.linear_model import PoissonRegressor
 
-from server.scoring.features import MODEL_HEADCOUNT, Companies, category_codes, model_features
-from server.scoring.metrics import capture, capture_curve, evaluate
-from server.scoring.models import (
-    DepartmentOLS,
-    PoissonBoosting,
-    fallback_predictions,
-    young_companies,
-)
+from server.scoring.backtest import MODEL
+from server.scoring.baselines import DepartmentOLS, lbb_ols
+from server.scoring.bounds import plausible_maximum
+from server.scoring.features import Companies, cumulative, window
+from server.scoring.glm import PoissonGLM
+from server.scoring.metrics import bootstrap, calibration, capture, capture_curve, evaluate
+from server.scoring.model import inputs
 from server.scoring.pipeline import choose, run
-from server.scoring.synthetic import monthly_counts, season_index
-from server.scoring.windows import plan_windows, semester_totals, semesters, target
+from server.scoring.prior import Context, division_months, season_profile
+from server.scoring.windows import (
+    plan_windows,
+    semester_totals,
+    semesters,
+    training_origins,
+    validation_origin,
+)
 
 
-def test_windows_fit_the_history():
+def test_rolling_origins_fit_the_history():
     plan = plan_windows(42)
-    assert (plan.lags, plan.train_origin, plan.test_origin, plan.live_origin) == (5, 30, 36, 42)
-    # Train features start at month 0: the window uses the whole history, no more.
-    assert plan.train_origin - 6 * plan.lags == 0
-    assert plan_windows(24).lags == 2 and plan_windows(66).lags == 7 and plan_windows(47).lags == 5
-    with pytest.raises(ValueError, match="at least 24 months"):
-        plan_windows(23)
+    assert plan.live == 42 and plan.tests == (36, 33, 30)
+    # Each forecast is validated on the same calendar months a year earlier, with a model
+    # fitted before that window; training windows need 12 months of history before them.
+    assert [validation_origin(o) for o in plan.forecasts()] == [30, 24, 21, 18]
+    assert training_origins(42) == [36, 30, 24, 18, 12] and training_origins(18) == [12]
+    assert plan_windows(36).tests == (30,)
+    with pytest.raises(ValueError, match="at least 36 months"):
+        plan_windows(35)
 
 
-def test_semesters_are_aligned_on_the_latest_month():
+def test_semesters_are_aligned_on_the_origin():
     counts = np.tile(np.arange(44, dtype=np.int32), (2, 1))  # month i has i hires
     sem = semesters(counts, 44, 3)
     assert sem[0].tolist() == [sum(range(38, 44)), sum(range(32, 38)), sum(range(26, 32))]
-    assert target(counts, 30)[0] == sum(range(30, 36))
+    assert window(cumulative(counts), 30, 36)[0] == sum(range(30, 36))
     totals = semester_totals(counts[:1])
     assert len(totals) == 7 and totals[-1] == sum(range(38, 44))  # months 0–1 are left out
+
+
+def companies(counts, headcount=None, department=None, division=47, known=None):
+    n = len(counts)
+    return Companies(
+        counts.astype(np.int32),
+        np.ones(n, dtype=np.float32) if headcount is None else headcount.astype(np.float32),
+        np.full(n, division, dtype=np.int16),
+        np.zeros(n, dtype=np.float32),
+        np.zeros(n, dtype=np.float32) if department is None else department,
+        known,
+    )
 
 
 def test_department_ols_recovers_each_departments_regression():
@@ -56,99 +76,125 @@ def test_department_ols_recovers_each_departments_regression():
     assert same == pytest.approx(np.full(3, probe[0] @ national[:2] + national[2]))
 
 
-def test_capture_and_metrics():
+def test_lbb_baseline_trains_a_year_before_on_companies_that_hired():
+    # Every hiring company hires each month as many people as its index says; 40 % never
+    # hire (whatever their headcount): La Bonne Boite leaves them out of the fit, so its
+    # regression is exact on the others.
+    rng = np.random.default_rng(1)
+    n, months = 500, 42
+    level = rng.integers(0, 4, n)
+    level[: n * 2 // 5] = 0
+    counts = np.repeat(level[:, None], months, axis=1)
+    c = companies(counts, headcount=rng.choice([0, 50, 1000], n).astype(np.float32))
+    forecast = lbb_ols(c, cumulative(c.counts), 36)
+    hired = level > 0
+    assert forecast[hired] == pytest.approx(6.0 * level[hired], abs=1e-6)
+
+
+def test_capture_metrics_and_calibration():
     actual = np.array([10.0, 0, 5, 0, 0, 0, 0, 0, 0, 5])
     perfect = actual.copy()
     assert capture(actual, perfect, 0.1) == 0.5 and capture(actual, perfect, 0.2) == 0.75
     assert capture(actual, -perfect, 0.2) == 0.0
     curve = capture_curve(actual, perfect, points=11)
     assert curve[0] == 0 and curve[-1] == 1 and curve[1] == 0.5
-    m = evaluate(actual, perfect)
-    assert m["rmse"] == 0 and m["capture_top_20"] == 0.75
-    assert evaluate(actual, np.full(10, 2.0))["mean_poisson_deviance"] > 0
+    headcount = np.array([0, 5, 20, 100, 300, 1, 1, 1, 1, 1], dtype=float)
+    m = evaluate(actual, perfect, headcount)
+    assert m["capture_top_20"] == 0.75 and m["mse"] == 0 and m["predicted_over_actual"] == 1
+    assert set(m["mae_by_size"]) == {"0-9", "10-49", "50-249", "250+"}
+    assert evaluate(actual, np.full(10, 2.0), headcount)["poisson_deviance"] > 0
+    deciles = calibration(np.arange(100.0), np.arange(100.0))
+    assert len(deciles) == 10 and deciles[0] == [4.5, 4.5] and deciles[-1] == [94.5, 94.5]
 
 
-def test_choice_is_made_per_department_on_the_capture_figure():
-    rng = np.random.default_rng(1)
-    actual = rng.poisson(2, 400).astype(float)
-    noise = rng.normal(0, 5, 400)
-    department = np.repeat([0.0, 1.0], 200).astype(np.float32)
-    ours = np.where(department == 0, actual, noise)  # perfect in 0, noise in 1
-    baseline = np.where(department == 0, noise, actual)
-    use_ours, chosen = choose(actual, baseline, ours, department)
-    assert use_ours[:200].all() and not use_ours[200:].any()
-    assert chosen[0] == "model" and chosen[1] == "baseline"
-
-
-def test_gradient_boosting_stays_stable_with_a_huge_employer():
-    # Without the offset, scikit-learn's first Newton step on such data explodes (exp(30)).
+def test_bootstrap_intervals_surround_the_figures_and_pair_methods():
     rng = np.random.default_rng(2)
-    n = 5000
-    counts = rng.poisson(0.05, (n, 36)).astype(np.int32)
-    counts[:30] = rng.poisson(80, (30, 36))
+    expected = rng.gamma(0.5, 4, 20000)
+    actual = [rng.poisson(expected).astype(float) for _ in range(2)]
+    good, noisy = [expected] * 2, [expected * rng.lognormal(0, 1, 20000)] * 2
+    reps = bootstrap(actual, {"good": good, "noisy": noisy})
+    point = np.mean([capture(a, expected, 0.1) for a in actual])
+    low, high = np.quantile(reps["good"][:, 0], [0.025, 0.975])
+    assert low < point < high and high - low < 0.05
+    assert (reps["good"][:, 0] > reps["noisy"][:, 0]).all()  # same resamples: paired
+
+
+def test_newton_poisson_glm_matches_scikit_learn():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(5000, 3))
+    y = rng.poisson(np.exp(0.4 * x[:, 0] - 0.7 * x[:, 1] - 0.5))
+    ours = PoissonGLM().fit(x, y).predict(x)
+    reference = PoissonRegressor(alpha=0, max_iter=1000).fit(x, y).predict(x)
+    assert ours == pytest.approx(reference, rel=1e-2)
+
+
+def test_sector_seasonality_is_learnt_and_small_sectors_lean_on_the_national_one():
+    months = np.arange(36)
+    peak = np.where(months % 12 == 3, 5, 1)  # month index 3 of every year: 5 times busier
+    counts = np.vstack([np.tile(peak, (300, 1)), np.tile(np.ones(36), (300, 1)), [peak]])
+    c = companies(counts)
+    c.division[300:600] = 10
+    c.division[600] = 20  # a sector of one company
+    profile = season_profile(division_months(c), 36)
+    assert profile[47, 3] == pytest.approx(5 * 12 / 16, rel=0.01)
+    assert profile[10] == pytest.approx(np.ones(12), rel=0.25)  # flat, nudged nationally
+    national = profile[99]  # no company: the national profile
+    assert profile[20, 3] == pytest.approx(national[3], rel=0.1)
+
+
+def test_empirical_bayes_keeps_a_long_history_and_shrinks_a_short_one():
+    rng = np.random.default_rng(4)
+    n = 2000
+    counts = rng.poisson(0.5, (n, 36))  # the sector: half a hire a month
+    counts[0] = 10  # a busy company with a long history
+    counts[1] = 0
+    counts[1, 34] = 3  # one recent busy month only
+    counts[2] = 0  # never hired
+    c = companies(counts)
+    cum = cumulative(c.counts)
+    rates = inputs(c, cum, Context(c, cum, division_months(c), 36)).rates
+    # Its own rate, 6 months of it: almost all with a long memory, less with a short one.
+    assert rates[0, -1] == pytest.approx(60, rel=0.12) and (rates[0] > 30).all()
+    assert (rates[2] < 3).all() and (rates[2] > 0.3).all()  # the prior, shrunk down
+    assert (rates[1] > rates[2]).all() and (rates[1, -1] < 6).all()
+
+
+def test_choice_publishes_the_best_baseline_when_ours_loses():
+    def table(ours, glm):
+        return {
+            MODEL: {"mean": {"capture_top_10": ours}},
+            "glm": {"mean": {"capture_top_10": glm}},
+            "all_visible": {"mean": {"capture_top_10": 0.5}},
+        }
+
+    assert choose(table(0.61, 0.6))[0] == MODEL
+    published, decision = choose(table(0.59, 0.6))
+    assert published == "glm" and decision.startswith("BASELINE published: Poisson GLM")
+
+
+def test_plausible_maximum_from_headcount_or_own_record():
+    counts = np.zeros((3, 36), dtype=np.int32)
+    counts[2, 10:16] = 50  # a seasonal employer: 300 hires in 6 months once
+    c = companies(counts, headcount=np.array([0, 100, 3]), known=np.array([True, True, False]))
+    bound = plausible_maximum(c, cumulative(c.counts))
+    assert bound.tolist() == [2 * 1 + 5, 2 * 100 + 5, 1.5 * 300 + 5]
+
+
+def test_pipeline_takes_codes_as_they_come():
+    # Divisions and départements outside the model's category ranges, unknown headcounts as
+    # NaN: the pipeline recodes them and still ranks, with every baseline in its table.
+    rng = np.random.default_rng(6)
+    n = 3000
+    headcount = rng.choice([0.0, 3.0, 50.0, np.nan], n)
+    level = 0.1 * (np.nan_to_num(headcount, nan=3.0) + 1)
+    counts = rng.poisson(np.tile(level[:, None], (1, 42)))
     c = Companies(
         counts,
-        np.where(np.arange(n) < 30, 5000, 1).astype(np.float32),
-        np.full(n, 47, dtype=np.int16),
-        np.zeros(n, dtype=np.float32),
-        np.zeros(n, dtype=np.float32),
+        headcount,
+        rng.choice([510, 620, 730], n),
+        np.full(n, np.nan, dtype=np.float32),
+        rng.choice([1.0, 57.0, 976.0, np.nan], n),
     )
-    x = model_features(c, 24, 4)
-    model = PoissonBoosting(x.shape[1] + MODEL_HEADCOUNT).fit(x, target(counts, 24))
-    predicted = model.predict(model_features(c, 30, 4))
-    assert np.isfinite(predicted).all() and predicted.max() < 2 * target(counts, 30).max()
-    assert predicted[:30].min() > 100 * predicted[30:].mean()
-
-
-def test_fallback_for_young_companies():
-    counts = np.zeros((400, 36), dtype=np.int32)
-    counts[:300, ::3] = 1  # established: 1 hire every 3 months
-    counts[300, 30:] = 3  # young and busy
-    counts[301, 35] = 1  # young, one hire
-    young = young_companies(counts)
-    assert young.tolist() == [False] * 300 + [True, True] + [False] * 98  # never hired: model
-    division = np.full(400, 47, dtype=np.int16)
-    predicted = fallback_predictions(counts, division, np.ones(400, dtype=np.float32), young)
-    # The prior: mean monthly rate of every company that is not young (non-hirers included).
-    prior_semester = 6 * counts[:300, -12:].sum() / 12 / 398
-    own_semester = 6 * 3.0
-    assert prior_semester < predicted[300] < own_semester
-    assert predicted[301] == pytest.approx(6 * (1 + 12 * prior_semester / 6) / (1 + 12))
-    assert np.isnan(predicted[~young]).all()
-
-
-def synthetic_companies(n=20000, seed=0):
-    rng = np.random.default_rng(seed)
-    headcount = rng.choice(
-        [0, 1, 3, 6, 10, 20, 50, 100], n, p=[0.4, 0.2, 0.15, 0.1, 0.06, 0.05, 0.03, 0.01]
-    )
-    division = rng.choice([47, 56, 85, 43, 62, 86], n).astype(np.int16)
-    counts = monthly_counts(
-        headcount.astype(np.float32),
-        rng.uniform(0.5, 2, n),
-        season_index(division),
-        42,
-        5,
-        rng,
-    )
-    return Companies(
-        counts,
-        headcount.astype(np.float32),
-        division,
-        np.zeros(n, dtype=np.float32),
-        category_codes(rng.choice(["57", "54"], n).tolist()),
-    )
-
-
-def test_pipeline_ranks_better_than_chance_and_reports_both_models():
-    outcome = run(synthetic_companies())
-    for name in ("baseline", "model", "published"):
-        assert outcome.metrics[name]["capture_top_20"] > 0.5  # random ranking captures 20 %
-    published = outcome.metrics["published"]["capture_figure"]
-    assert published >= outcome.metrics["baseline"]["capture_figure"] - 1e-9
-    assert set(outcome.source.tolist()) <= {"model", "baseline", "fallback"}
-    assert 0 < (outcome.source == "fallback").sum() < 0.1 * len(outcome.source)
-    assert (outcome.score >= 50).mean() == pytest.approx(0.2, abs=0.01)
-    assert outcome.stars.min() >= 2.5 and outcome.stars.max() <= 5
-    assert set(outcome.departments.values()) <= {"model", "baseline"}
-    assert len(outcome.curves["model"]) == 101
+    outcome = run(c)
+    assert set(outcome.table) == {MODEL, "lbb_ols", "glm", "last_12_months", "all_visible"}
+    assert np.isfinite(outcome.predicted).all() and outcome.metrics["model"]["capture_top_10"] > 0.2

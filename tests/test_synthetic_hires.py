@@ -8,11 +8,13 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Company, Hire, SyntheticHistory
+from server.scoring import synthetic
 from server.scoring.synthetic import (
     SEASON_NAMES,
     monthly_counts,
     season_index,
     sector_weights,
+    split_apprenticeships,
     split_contracts,
 )
 
@@ -83,6 +85,22 @@ def test_growth_decline_creations_and_stops():
     assert (~hired[:, -12:].any(axis=1) & hired[:, :12].any(axis=1)).mean() > 0.01
 
 
+def test_apprenticeships_follow_the_school_year():
+    rng = np.random.default_rng(5)
+    rate = synthetic.monthly_rates(
+        np.full(N, 10.0), np.ones(N), np.zeros(N, dtype=np.int8), 24, 1, rng
+    )
+    division = np.where(np.arange(N) < N // 2, 43, 62).astype(np.int16)  # construction, IT
+    apprentices = synthetic.draw_counts(synthetic.apprenticeship_rates(rate, division, 1, rng), rng)
+    by_month = by_calendar_month(apprentices)
+    assert by_month.argmax() == 8  # September
+    assert 0.02 * rate.sum() < apprentices.sum() < 0.2 * rate.sum()
+    assert apprentices[: N // 2].sum() > 2 * apprentices[N // 2 :].sum()  # crafts take more
+    assert (apprentices.sum(axis=1) == 0).mean() > 0.3  # many companies take none
+    apr, cp = split_apprenticeships(apprentices, rng)
+    assert np.array_equal(apr + cp, apprentices) and 0.15 < cp.sum() / apprentices.sum() < 0.35
+
+
 def test_reproducible_with_a_seed():
     assert np.array_equal(population(seed=7), population(seed=7))
     assert not np.array_equal(population(seed=7), population(seed=8))
@@ -110,10 +128,18 @@ def test_generate_hires_for_metz(metz_app):
     cells, hires, first, last = history_summary(metz_app)
     assert (first, last) == (dt.date(2023, 5, 1), dt.date(2026, 10, 1))  # 42 months
     assert cells > 20000 and hires > cells  # monthly counts, not one row a hire
-    assert f"{hires} hires in {cells} monthly cells for 17091 companies" in result.output
     with metz_app.app_context():
         contracts = set(db.session.scalars(select(Hire.contract_type).distinct()))
-        assert contracts == {"CDI", "CDD"}
+        assert contracts == {"CDI", "CDD", "APR", "CP"}
+        apprenticeships = db.session.scalar(
+            select(func.sum(Hire.count)).where(Hire.contract_type.in_(["APR", "CP"]))
+        )
+    assert 0.01 * hires < apprenticeships < 0.1 * hires
+    assert (
+        f"{hires - apprenticeships} hires and {apprenticeships} apprenticeships in {cells} "
+        "monthly cells for 17091 companies"
+    ) in result.output
+    with metz_app.app_context():
         marker = db.session.scalars(select(SyntheticHistory)).one()
         assert (marker.seed, marker.cells, marker.companies) == (3, cells, 17091)
         # Bigger companies hire more on the real Metz population too.

@@ -1,8 +1,9 @@
 """Load a hiring-history CSV: one hire a row, aggregated into monthly counts.
 
-Only hires La Bonne Boite counts are kept: CDI, and CDD of more than 31 days. A file gives
-the complete counts of the (company, month, contract) cells it mentions: re-loading it
-replaces those cells, it never adds to them.
+Only hires La Bonne Boite counts are kept: CDI and CDD of more than 31 days for the hiring
+potential, and apprenticeship (APR) and professionalisation (CP) contracts, whatever their
+length, for the apprenticeship ranking. A file gives the complete counts of the (company,
+month, contract) cells it mentions: re-loading it replaces those cells, it never adds to them.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from server.data.upsert import upsert
 from server.data.validation import siret as check_siret
 from server.extensions import db
 from server.models import Company, Hire, SyntheticHistory
+from server.models.hiring import APPRENTICESHIP_TYPES
 
 COLUMNS = ("siret", "hiring_date", "contract_type", "contract_duration_days")
 MIN_CDD_DAYS = 31
+KNOWN_CONTRACTS = ("CDI", "CDD", "CTT", "MIS", "AUTRE", *APPRENTICESHIP_TYPES)
 
 
 def parse_hire(path: Path, line: int, row: dict[str, str], companies: set[str]):
@@ -38,10 +41,13 @@ def parse_hire(path: Path, line: int, row: dict[str, str], companies: set[str]):
         raise RowError(
             path, line, "hiring_date", f"expected YYYY-MM-DD, got {row['hiring_date']!r}"
         ) from None
-    contract = row["contract_type"].upper()
-    if contract not in ("CDI", "CDD", "CTT", "MIS", "AUTRE"):
+    contract = row["contract_type"].strip().upper()
+    if contract not in KNOWN_CONTRACTS:
         raise RowError(
-            path, line, "contract_type", f"expected CDI, CDD or CTT, got {row['contract_type']!r}"
+            path,
+            line,
+            "contract_type",
+            f"expected one of {', '.join(KNOWN_CONTRACTS)}, got {row['contract_type']!r}",
         )
     days = None
     if row["contract_duration_days"]:
@@ -56,7 +62,8 @@ def parse_hire(path: Path, line: int, row: dict[str, str], companies: set[str]):
             ) from None
     if contract == "CDD" and days is None:
         raise RowError(path, line, "contract_duration_days", "is required for a CDD")
-    if contract == "CDI" or (contract == "CDD" and days > MIN_CDD_DAYS):
+    counted = contract == "CDI" or (contract == "CDD" and days > MIN_CDD_DAYS)
+    if counted or contract in APPRENTICESHIP_TYPES:
         return siret, date.replace(day=1), contract
     return None
 

@@ -9,7 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
 
-CONTRACT_TYPES = ("CDI", "CDD")
+CONTRACT_TYPES = ("CDI", "CDD")  # hires that count for the hiring potential
+# Apprenticeship (apprentissage) and professionalisation contracts: the two kinds of
+# "alternance", ranked apart (La Bonne Boite's codes APR and CP).
+APPRENTICESHIP_TYPES = ("APR", "CP")
 
 
 class Hire(db.Model):
@@ -18,5 +21,5 @@ class Hire(db.Model):
         ForeignKey("company.siret", ondelete="CASCADE"), primary_key=True
     )
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # first day of the month
-    contract_type: Mapped[str] = mapped_column(String(3), primary_key=True)
+    contract_type: Mapped[str] = mapped_column(String(3), primary_key=True)  # see above
     count: Mapped[int] = mapped_column(Integer)

@@ -1,13 +1,13 @@
-"""Company attributes and the feature matrices of both models.
+"""Company arrays and the features read from a monthly hiring history at a forecast origin.
 
-Baseline (La Bonne Boite): the semester counts and the numeric headcount. Ours adds recency,
-regularity, trend, seasonality, the sector's hiring level and categorical NAF division,
-NAF section and département (HistGradientBoosting handles categories natively).
+An origin is a month index: everything before it is history, the 6 months from it are what
+is predicted. Features only read months before their origin, so one history gives many
+training windows (rolling origins) without leaking their targets.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,8 +19,10 @@ HEADCOUNT = {
     "32": 250, "41": 500, "42": 1000, "51": 2000, "52": 5000, "53": 10000,
 }  # fmt: skip
 UNKNOWN_HEADCOUNT = 1
+SIZES = np.array(sorted(set(HEADCOUNT.values())), dtype=np.float32)
 MAX_CATEGORIES = 250  # HistGradientBoosting accepts category codes below 255
 NO_DIVISION = 100  # NAF division code used for companies without an activity code
+DIVISIONS = NO_DIVISION + 1
 
 
 @dataclass
@@ -32,13 +34,33 @@ class Companies:
     division: np.ndarray  # int, NAF division (first 2 digits), NO_DIVISION when unknown
     section: np.ndarray  # float, NAF section index (A=0 …), NaN when unknown
     department: np.ndarray  # float, département category code, NaN when rare or unknown
+    headcount_known: np.ndarray | None = None  # bool; None: every bracket is known
 
     def __len__(self) -> int:
         return len(self.counts)
 
+    def rows(self, index: np.ndarray) -> Companies:
+        known = None if self.headcount_known is None else self.headcount_known[index]
+        return replace(
+            self,
+            counts=self.counts[index],
+            headcount=self.headcount[index],
+            division=self.division[index],
+            section=self.section[index],
+            department=self.department[index],
+            headcount_known=known,
+        )
+
+    def with_counts(self, counts: np.ndarray) -> Companies:
+        return replace(self, counts=counts)
+
 
 def headcount_values(codes: list[str | None]) -> np.ndarray:
     return np.array([HEADCOUNT.get(c or "", UNKNOWN_HEADCOUNT) for c in codes], dtype=np.float32)
+
+
+def headcount_known(codes: list[str | None]) -> np.ndarray:
+    return np.array([(c or "") in HEADCOUNT for c in codes], dtype=bool)
 
 
 def division_codes(naf_codes: list[str | None]) -> np.ndarray:
@@ -60,45 +82,62 @@ def category_codes(values: list[str | None]) -> np.ndarray:
     return rank[inverse]
 
 
-def baseline_features(c: Companies, origin: int, lags: int) -> np.ndarray:
+def sanitised(c: Companies) -> Companies:
+    """The same companies with codes the model can use: NAF divisions within 0…NO_DIVISION,
+    départements as category codes below MAX_CATEGORIES, headcounts without NaN (then
+    unknown). Arrays read by `history` already are; other callers' may not be."""
+    division, department = c.division, c.department
+    headcount, known = c.headcount, c.headcount_known
+    if not np.issubdtype(division.dtype, np.integer) or (
+        len(division) and (division.min() < 0 or division.max() > NO_DIVISION)
+    ):
+        ranks = category_codes([str(v) for v in division.tolist()])
+        division = np.where(np.isnan(ranks) | (ranks >= NO_DIVISION), NO_DIVISION, ranks)
+    department = np.asarray(department, dtype=np.float32)
+    kept = np.isnan(department) | (
+        (department >= 0) & (department < MAX_CATEGORIES) & (department == np.round(department))
+    )
+    if not kept.all():
+        department = category_codes([None if np.isnan(v) else str(v) for v in department])
+    headcount = np.asarray(headcount, dtype=np.float32)
+    if np.isnan(headcount).any():
+        known = ~np.isnan(headcount) & (True if known is None else known)
+        headcount = np.nan_to_num(headcount, nan=UNKNOWN_HEADCOUNT)
+    return replace(
+        c,
+        division=np.asarray(division).astype(np.int16),
+        department=department,
+        headcount=headcount,
+        headcount_known=known,
+    )
+
+
+def cumulative(counts: np.ndarray) -> np.ndarray:
+    """(companies, months + 1) running totals: hires in months [a, b) = cum[:, b] − cum[:, a]."""
+    dtype = np.int32 if np.issubdtype(counts.dtype, np.integer) else np.float64
+    cum = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=dtype)
+    np.cumsum(counts, axis=1, out=cum[:, 1:], dtype=dtype)
+    return cum
+
+
+def window(cum: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Hires in months [start, end) (start clipped at the first month), as float32."""
+    return (cum[:, end] - cum[:, max(start, 0)]).astype(np.float32)
+
+
+def size_class(headcount: np.ndarray) -> np.ndarray:
+    return np.searchsorted(SIZES, headcount).astype(np.int64)
+
+
+def lbb_features(c: Companies, origin: int, lags: int) -> np.ndarray:
+    """La Bonne Boite's: hires of the `lags` semesters before the origin and the headcount."""
     return np.column_stack([semesters(c.counts, origin, lags), c.headcount])
 
 
-MODEL_CATEGORICAL = 3  # the last three model features are categories
-MODEL_HEADCOUNT = -5  # column of the numeric headcount, counted from the end
-
-
-def model_features(c: Companies, origin: int, lags: int) -> np.ndarray:
-    sem = semesters(c.counts, origin, lags)
-    last12 = c.counts[:, origin - 12 : origin]
-    hired = c.counts[:, origin - 6 * lags : origin] > 0
-    # Months since the last hire within the feature span (span + 1 when none).
-    since = np.where(
-        hired.any(axis=1), np.argmax(hired[:, ::-1], axis=1), hired.shape[1] + 1
-    ).astype(np.float32)
-    trend = np.log1p(sem[:, 0]) - np.log1p(sem[:, 1])
-    # The target semester falls in the same months of the year as the second lag.
-    season = sem[:, 1] / (sem[:, 0] + sem[:, 1] + 1)
-    sector = sector_level(c.division, sem[:, 0])
-    return np.column_stack(
-        [
-            sem,
-            last12[:, -3:].sum(axis=1),
-            (last12 > 0).sum(axis=1),
-            since,
-            trend,
-            season,
-            c.headcount,
-            sector,
-            c.division.astype(np.float32),
-            c.section,
-            c.department,
-        ]
-    ).astype(np.float32)
-
-
-def sector_level(division: np.ndarray, recent: np.ndarray) -> np.ndarray:
-    """Mean hires in the latest semester of the companies in the same NAF division."""
-    totals = np.bincount(division, weights=recent, minlength=NO_DIVISION + 1)
-    sizes = np.bincount(division, minlength=NO_DIVISION + 1)
-    return (totals / np.maximum(sizes, 1))[division].astype(np.float32)
+def first_and_last_hire(counts: np.ndarray, origin: int) -> tuple[np.ndarray, np.ndarray]:
+    """Month index of the first and of the last hire before `origin` (−1 when none)."""
+    hired = counts[:, :origin] > 0
+    some = hired.any(axis=1)
+    first = np.where(some, np.argmax(hired, axis=1), -1)
+    last = np.where(some, origin - 1 - np.argmax(hired[:, ::-1], axis=1), -1)
+    return first, last

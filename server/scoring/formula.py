@@ -1,10 +1,10 @@
-"""Score, stars, listing thresholds and the "why this company" explanation.
+"""Score, stars, listing thresholds and the "why this company" explanation codes.
 
-Anchors S50 < S60 < S80 < S100 are the predicted hires that give scores 50, 60, 80 and 100.
-La Bonne Boite's values are confidential, so by default they are derived from the
-distribution of this run's predictions (`Anchors.derive`): S50 is the 80th percentile, so the
-top 20 % of companies (the share La Bonne Boite's capture figure monitors) score at least 50
-and are listed; S60, S80 and S100 are the 90th, 97th and 99.5th percentiles.
+Anchors S50 < S60 < S80 < S100 are the predicted hires in 6 months that give scores 50, 60,
+80 and 100. They are published and versioned (`ANCHORS`), not derived from a run's own
+predictions: a score keeps its meaning from one run to the next, so a drift in predictions
+shows as a drift in scores, which the publish checks catch. A new version is a decision,
+recorded with every run.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import numpy as np
 
 LISTED_SCORE = 50.0  # a company is listed only with a score of at least this
 JOB_SCORE = 20.0  # a company is listed for a job only with a per-job score of at least this
-ANCHOR_QUANTILES = (0.80, 0.90, 0.97, 0.995)
-MIN_S50 = 0.5  # never list a company predicted to hire less than this in 6 months
-
-# (upper bound of the rounded prediction, label): predicted-hires band shown to job seekers.
-BANDS = ((0, "0"), (2, "1-2"), (5, "3-5"), (10, "6-10"), (20, "11-20"), (50, "21-50"))
+# Hires in bands for people, (upper bound, code): a company's hire counts are confidential.
+BANDS = ((0.5, "0"), (2.5, "1-2"), (5.5, "3-5"), (10.5, "6-10"), (20.5, "11-20"), (50.5, "21-50"),
+         (100.5, "51-100"))  # fmt: skip
+TOP_BAND = "100+"
+TREND_CHANGE = 0.2  # a forecast at least 20 % (and 1 hire) above last year's same months: up
 
 
 @dataclass(frozen=True)
@@ -45,18 +45,19 @@ class Anchors:
         except ValueError as exc:
             raise ValueError(f"bad anchors {text!r}: {exc}") from None
 
-    @classmethod
-    def derive(cls, predictions: np.ndarray) -> Anchors:
-        """Percentiles of the predictions, spread apart when the distribution is flat."""
-        q = np.quantile(predictions, ANCHOR_QUANTILES)
-        s50 = max(float(q[0]), MIN_S50)
-        s60 = max(float(q[1]), s50 * 1.1)
-        s80 = max(float(q[2]), s60 * 1.1)
-        s100 = max(float(q[3]), s80 * 1.5)
-        return cls(s50, s60, s80, s100)
-
     def as_dict(self) -> dict[str, float]:
         return {k: round(v, 4) for k, v in asdict(self).items()}
+
+
+# Published anchors, by version; `flask scores compute` uses the current one unless told.
+ANCHORS = {
+    # 1 hire expected in 6 months lists a company; 2 a quarter; about one a month scores 80;
+    # five a month or more, 100.
+    "dpae-1": Anchors(1.0, 2.0, 6.0, 30.0),
+    # An apprentice a year lists a company for apprenticeships; one a quarter or more, 100.
+    "alternance-1": Anchors(0.5, 1.0, 2.0, 6.0),
+}
+CURRENT = {"dpae": "dpae-1", "alternance": "alternance-1"}
 
 
 def score(hires: np.ndarray, a: Anchors) -> np.ndarray:
@@ -87,16 +88,17 @@ def job_threshold(tension_pct: float | None) -> float:
     return min(JOB_SCORE, 5.0 + 15.0 * (100.0 - tension_pct) / 100.0)
 
 
-def band(predicted: float) -> str:
-    n = round(predicted)
-    for upper, label in BANDS:
-        if n <= upper:
-            return label
-    return "51-100" if n <= 100 else "100+"
+def bands(hires: np.ndarray) -> np.ndarray:
+    """Band code of a number of hires (a year's for the explanation)."""
+    uppers = np.array([upper for upper, _ in BANDS])
+    codes = np.array([code for _, code in BANDS] + [TOP_BAND], dtype=object)
+    return codes[np.searchsorted(uppers, np.asarray(hires, dtype=np.float64), side="right")]
 
 
-def trends(last_12m: np.ndarray, previous_12m: np.ndarray) -> np.ndarray:
-    """up / flat / down: a change of at least 2 hires and 20 % between the two years."""
-    diff = last_12m - previous_12m
-    needed = np.maximum(2.0, 0.2 * previous_12m)
+def trends(predicted: np.ndarray, same_months_last_year: np.ndarray) -> np.ndarray:
+    """up / flat / down: the forecast against the hires of the same 6 months a year earlier
+    (the same season, so seasonality is no trend), by at least 20 % and 1 hire. It is read
+    off the forecast, so the arrow never contradicts it."""
+    diff = predicted - same_months_last_year
+    needed = np.maximum(1.0, TREND_CHANGE * same_months_last_year)
     return np.where(diff >= needed, "up", np.where(-diff >= needed, "down", "flat"))

@@ -1,4 +1,4 @@
-"""Train both models on the same windows, evaluate them, pick per département, score.
+"""Backtest every method, publish the best honest one, turn its forecast into scores.
 
 Pure numpy: no database, so `bench/bench_scoring.py` runs exactly this code.
 """
@@ -10,47 +10,56 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from server.scoring import formula
-from server.scoring.features import (
-    MODEL_HEADCOUNT,
-    Companies,
-    baseline_features,
-    model_features,
-)
-from server.scoring.metrics import capture_curve, capture_figure, evaluate
-from server.scoring.models import (
-    MIN_DEPARTMENT_COMPANIES,
-    DepartmentOLS,
-    PoissonBoosting,
-    fallback_predictions,
-    young_companies,
-)
-from server.scoring.windows import Plan, plan_windows, target
+from server.scoring.backtest import MODEL, Backtest, run_backtest
+from server.scoring.baselines import NAMES
+from server.scoring.bounds import plausible_maximum
+from server.scoring.features import Companies, sanitised, window
+from server.scoring.metrics import bootstrap, capture_curve, evaluate, interval
+from server.scoring.windows import SEMESTER, Plan
+
+# The fits are small (at most TRAIN_ROWS rows): a second thread mostly waits on the first,
+# and on a machine shared with the web and worker processes it slows both down.
+THREADS = 1
+DECIDING = "capture_top_10"  # the figure the published method must win on, mean of tests
+SUMMARY = ("capture_top_10", "capture_top_20", "poisson_deviance")
 
 
 @dataclass
 class Outcome:
     plan: Plan
-    predicted: np.ndarray  # published hires in the next 6 months, per company
-    source: np.ndarray  # "model" | "baseline" | "fallback"
+    backtest: Backtest
+    table: dict  # method → per test origin figures, their mean and bootstrap intervals
+    published: str  # "model" or the name of the baseline published instead
+    decision: str
+    raw: np.ndarray  # the published method's forecast of the coming 6 months
+    bound: np.ndarray  # plausible maximum per company
+    predicted: np.ndarray  # raw cut to the bound: what scores are made of
     score: np.ndarray
     stars: np.ndarray
     anchors: formula.Anchors
-    hires_last_12m: np.ndarray
-    trend: np.ndarray
-    test_actual: np.ndarray
-    test_published: np.ndarray  # what the published choice predicted on the test window
-    training_companies: int  # companies with at least one hire in the training window
-    metrics: dict = field(default_factory=dict)
-    curves: dict = field(default_factory=dict)
-    departments: dict = field(default_factory=dict)  # département code → chosen model
+    anchor_version: str
+    band: np.ndarray  # band of the forecast, in hires a year
+    past_band: np.ndarray  # band of the hires of the last 12 months
+    trend: np.ndarray  # forecast against the same months last year
+    young: dict  # young companies: mean forecast / mean actual on the test windows
+    curves: dict  # method → capture curve, mean over the test windows
     timings: dict = field(default_factory=dict)
 
     @property
-    def kind(self) -> str:
-        used = {s for s in self.source.tolist() if s != "fallback"}
-        return "mixed" if len(used) > 1 else (used.pop() if used else "fallback")
+    def metrics(self) -> dict[str, dict[str, float]]:
+        """Mean figures of the test windows per method, and under "published" those of the
+        method published."""
+        means = {method: figures["mean"] for method, figures in self.table.items()}
+        return {**means, "published": means[self.published]}
+
+    @property
+    def outliers(self) -> np.ndarray:
+        """Companies whose forecast was cut to its plausible maximum, worst first."""
+        rows = np.flatnonzero(self.raw > self.bound)
+        return rows[np.argsort(-(self.raw[rows] / self.bound[rows]), kind="stable")]
 
 
 def run(
@@ -58,101 +67,113 @@ def run(
     anchors: formula.Anchors | None = None,
     random_state: int = 0,
     step: Callable[[str], None] = lambda _msg: None,
+    kind: str = "dpae",
+    threads: int | None = THREADS,
 ) -> Outcome:
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    """`kind` picks the published anchors: "dpae" (all hires) or "alternance"; `threads`
+    caps the OpenMP and BLAS threads (None: every core)."""
+    started = time.perf_counter()
+    c = sanitised(companies)
+    with threadpool_limits(limits=threads):
+        backtest = run_backtest(c, random_state, step)
+    fitted = time.perf_counter()
 
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 3)
-        clock = now
+    step("evaluation: every method on every test window")
+    table = summarise(backtest, c.headcount, random_state)
+    published, decision = choose(table)
+    raw = np.clip(backtest.live[published], 0.0, None)
+    cum = backtest.cum
+    bound = plausible_maximum(c, cum)
+    predicted = np.minimum(raw, bound)
 
-    c, plan = companies, plan_windows(companies.counts.shape[1])
-    y_train, y_test = target(c.counts, plan.train_origin), target(c.counts, plan.test_origin)
-
-    step("baseline: per-département least squares")
-    ols = DepartmentOLS().fit(
-        baseline_features(c, plan.train_origin, plan.lags), y_train, c.department
-    )
-    base_test = ols.predict(baseline_features(c, plan.test_origin, plan.lags), c.department)
-    base_live = ols.predict(baseline_features(c, plan.live_origin, plan.lags), c.department)
-    lap("baseline")
-
-    step("ours: gradient boosting, Poisson loss")
-    x_train = model_features(c, plan.train_origin, plan.lags)
-    hgb = PoissonBoosting(x_train.shape[1] + MODEL_HEADCOUNT, random_state).fit(x_train, y_train)
-    del x_train
-    ours_test = hgb.predict(model_features(c, plan.test_origin, plan.lags))
-    ours_live = hgb.predict(model_features(c, plan.live_origin, plan.lags))
-    lap("model")
-
-    step("evaluation and choice per département")
-    use_ours, departments = choose(y_test, base_test, ours_test, c.department)
-    test_published = np.where(use_ours, ours_test, base_test)
-    predicted = np.where(use_ours, ours_live, base_live)
-    source = np.where(use_ours, "model", "baseline").astype(object)
-    young = young_companies(c.counts)
-    fallback = fallback_predictions(c.counts, c.division, c.headcount, young)
-    predicted = np.where(young, fallback, predicted)
-    source[young] = "fallback"
-
-    anchors = anchors or formula.Anchors.derive(predicted)
+    version = formula.CURRENT[kind] if anchors is None else "custom"
+    anchors = anchors or formula.ANCHORS[version]
     scores = formula.score(predicted, anchors)
-    last12 = c.counts[:, -12:].sum(axis=1)
-    previous12 = c.counts[:, -24:-12].sum(axis=1)
-    lap("scoring")
-
-    metrics = {
-        "baseline": evaluate(y_test, base_test),
-        "model": evaluate(y_test, ours_test),
-        "published": evaluate(y_test, test_published),
-        "model_iterations": hgb.iterations,
-        "baseline_departments_with_own_model": ols.own_model,
+    live = c.counts.shape[1]
+    last_year_same_months = window(cum, live - 12, live - 12 + SEMESTER)
+    young = {
+        str(live - o): _ratio(
+            backtest.predictions[published][o], backtest.actual[o], backtest.young[o]
+        )
+        for o in backtest.plan.tests
     }
+    known = [v for v in young.values() if v is not None]
+    young["mean"] = round(float(np.mean(known)), 4) if known else None
     curves = {
-        "baseline": capture_curve(y_test, base_test),
-        "model": capture_curve(y_test, ours_test),
-        "published": capture_curve(y_test, test_published),
+        m: np.mean([capture_curve(backtest.actual[o], p[o]) for o in backtest.plan.tests], axis=0)
+        .round(5)
+        .tolist()
+        for m, p in backtest.predictions.items()
     }
-    trained = (c.counts[:, plan.train_origin - 6 * plan.lags : plan.test_origin] > 0).any(axis=1)
-    lap("evaluation")
     return Outcome(
-        plan=plan,
+        plan=backtest.plan,
+        backtest=backtest,
+        table=table,
+        published=published,
+        decision=decision,
+        raw=raw,
+        bound=bound,
         predicted=predicted,
-        source=source,
         score=scores,
         stars=formula.stars(scores),
         anchors=anchors,
-        hires_last_12m=last12,
-        trend=formula.trends(last12, previous12),
-        test_actual=y_test,
-        test_published=test_published,
-        training_companies=int(trained.sum()),
-        metrics=metrics,
+        anchor_version=version,
+        band=formula.bands(2 * predicted),
+        past_band=formula.bands(window(cum, live - 12, live)),
+        trend=formula.trends(predicted, last_year_same_months),
+        young=young,
         curves=curves,
-        departments=departments,
-        timings=timings,
+        timings={
+            "fit_and_forecast": round(fitted - started, 3),
+            "evaluation_and_scores": round(time.perf_counter() - fitted, 3),
+        },
     )
 
 
-def choose(
-    actual: np.ndarray, baseline: np.ndarray, ours: np.ndarray, department: np.ndarray
-) -> tuple[np.ndarray, dict[int, str]]:
-    """Ours wherever it beats the baseline on the capture figure of the test window: per
-    département when it has at least MIN_DEPARTMENT_COMPANIES companies, else nationally."""
-    national = capture_figure(actual, ours) > capture_figure(actual, baseline)
-    use_ours = np.full(len(actual), national)
-    codes = np.where(np.isnan(department), -1, department).astype(np.int64)
-    chosen: dict[int, str] = {}
-    for code in np.unique(codes):
-        rows = codes == code
-        if code < 0 or rows.sum() < MIN_DEPARTMENT_COMPANIES or actual[rows].sum() == 0:
-            continue
-        wins = capture_figure(actual[rows], ours[rows]) > capture_figure(
-            actual[rows], baseline[rows]
+def _ratio(predicted: np.ndarray, actual: np.ndarray, rows: np.ndarray) -> float | None:
+    if not rows.any() or actual[rows].sum() == 0:
+        return None
+    return round(float(np.clip(predicted[rows], 0, None).mean() / actual[rows].mean()), 4)
+
+
+def summarise(backtest: Backtest, headcount: np.ndarray, seed: int = 0) -> dict:
+    """Per method: figures on each test window (keyed by months back), their mean, and 95 %
+    bootstrap intervals of the mean for capture and deviance."""
+    plan, size = backtest.plan, headcount[backtest.eval_rows]
+    table: dict = {}
+    for method, per_origin in backtest.predictions.items():
+        figures = {
+            str(plan.months - o): evaluate(backtest.actual[o], per_origin[o], size)
+            for o in plan.tests
+        }
+        mean = {k: round(float(np.mean([f[k] for f in figures.values()])), 5) for k in SUMMARY}
+        table[method] = {"name": NAMES.get(method, "ours"), "origins": figures, "mean": mean}
+    replicates = bootstrap(
+        [backtest.actual[o] for o in plan.tests],
+        {m: [p[o] for o in plan.tests] for m, p in backtest.predictions.items()},
+        seed,
+    )
+    for method, reps in replicates.items():
+        table[method]["ci"] = {k: interval(reps[:, i]) for i, k in enumerate(SUMMARY)}
+        if method != MODEL:
+            table[method]["ci_model_minus_this"] = {
+                k: interval(replicates[MODEL][:, i] - reps[:, i]) for i, k in enumerate(SUMMARY)
+            }
+    return table
+
+
+def choose(table: dict) -> tuple[str, str]:
+    """Ours if its mean top-10 % capture over the test windows is at least every baseline's;
+    otherwise the best baseline, and the report says so."""
+    ours = table[MODEL]["mean"][DECIDING]
+    baselines = {m: t["mean"][DECIDING] for m, t in table.items() if m != MODEL}
+    best = max(baselines, key=baselines.__getitem__)
+    if ours >= baselines[best]:
+        return MODEL, (
+            f"ours published: mean top-10 % capture {ours:.1%} ≥ best baseline "
+            f"({NAMES[best]}) {baselines[best]:.1%}"
         )
-        use_ours[rows] = wins
-        chosen[int(code)] = "model" if wins else "baseline"
-    chosen[-1] = "model" if national else "baseline"  # everybody else
-    return use_ours, chosen
+    return best, (
+        f"BASELINE published: {NAMES[best]} has the best mean top-10 % capture "
+        f"({baselines[best]:.1%} > ours {ours:.1%})"
+    )

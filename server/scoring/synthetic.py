@@ -12,6 +12,11 @@ around a mean made of:
 - growth or decline (a yearly log-slope per company), occasional lasting shocks,
   companies created during the period (no hires before) and companies that stop hiring.
 Every hire is then a CDI or a CDD (over 31 days) with a company-specific CDI share.
+
+Apprenticeships are drawn beside them: a minority of companies take apprentices (more
+often in crafts, retail, catering and construction), about one for every 12 of their hires,
+mostly around September when the school year starts; a quarter are professionalisation
+contracts.
 """
 
 from __future__ import annotations
@@ -44,6 +49,16 @@ _DIVISION_SEASON = {
 }
 
 
+# Apprenticeship contracts by calendar month (January first), rescaled to a mean of 1.
+_APPRENTICE_MONTHS = np.array([0.5, 0.4, 0.4, 0.4, 0.5, 0.7, 1.2, 1.7, 3.0, 1.6, 0.9, 0.7])
+APPRENTICE_SEASON = _APPRENTICE_MONTHS / _APPRENTICE_MONTHS.mean()
+# NAF divisions where apprentices are common: food crafts, construction, car repair, retail,
+# catering, hairdressing and beauty.
+APPRENTICE_DIVISIONS = (10, 41, 42, 43, 45, 47, 55, 56, 96)
+APPRENTICE_SHARE = 1 / 12  # apprentices per hire, for a company that takes some
+PROFESSIONALISATION_SHARE = 0.25
+
+
 def season_index(division: np.ndarray) -> np.ndarray:
     lookup = np.zeros(128, dtype=np.int8)
     for div, name in _DIVISION_SEASON.items():
@@ -68,6 +83,24 @@ def monthly_counts(
     rng: np.random.Generator,
 ) -> np.ndarray:
     """(companies, months) hires per month; `first_calendar_month` is 1–12."""
+    rate = monthly_rates(headcount, sector, season, months, first_calendar_month, rng)
+    return draw_counts(rate, rng)
+
+
+def draw_counts(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Negative binomial as a Gamma–Poisson mixture: over-dispersed counts around `rate`."""
+    return rng.poisson(rate * rng.gamma(DISPERSION, 1.0 / DISPERSION, rate.shape)).astype(np.int32)
+
+
+def monthly_rates(
+    headcount: np.ndarray,
+    sector: np.ndarray,
+    season: np.ndarray,
+    months: int,
+    first_calendar_month: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """(companies, months) expected hires per month: what a perfect forecast would know."""
     n = len(headcount)
     t = np.arange(months, dtype=np.float64)
     company = rng.lognormal(-0.32, 0.8, n)  # mean 1
@@ -89,9 +122,27 @@ def monthly_counts(
     rate *= np.where(created[:, None] & ~after, 0.0, 1.0)
     stopped = ~created & (rng.random(n) < 0.03)
     rate *= np.where(stopped[:, None] & after, 0.0, 1.0)
-    # Negative binomial as a Gamma–Poisson mixture: over-dispersed counts.
-    rate *= rng.gamma(DISPERSION, 1.0 / DISPERSION, rate.shape)
-    return rng.poisson(rate).astype(np.int32)
+    return rate
+
+
+def apprenticeship_rates(
+    rate: np.ndarray, division: np.ndarray, first_calendar_month: int, rng: np.random.Generator
+) -> np.ndarray:
+    """(companies, months) expected apprenticeship contracts from the expected hires."""
+    n, months = rate.shape
+    common = np.isin(division, APPRENTICE_DIVISIONS)
+    takes = rng.random(n) < np.where(common, 0.5, 0.2)
+    share = APPRENTICE_SHARE * rng.lognormal(-0.245, 0.7, n) * np.where(common, 1.5, 1.0)
+    calendar = (first_calendar_month - 1 + np.arange(months)) % 12
+    return rate * (takes * share)[:, None] * APPRENTICE_SEASON[calendar]
+
+
+def split_apprenticeships(
+    counts: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """(apprenticeship, professionalisation) counts."""
+    professional = rng.binomial(counts, PROFESSIONALISATION_SHARE).astype(np.int32)
+    return counts - professional, professional
 
 
 def split_contracts(counts: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,15 @@ from sqlalchemy import delete, func, insert, select
 from server.extensions import db
 from server.models import Company, Hire, RomeNafHiring, SyntheticHistory
 from server.scoring.features import division_codes, headcount_values
-from server.scoring.synthetic import monthly_counts, season_index, sector_weights, split_contracts
+from server.scoring.synthetic import (
+    apprenticeship_rates,
+    draw_counts,
+    monthly_rates,
+    season_index,
+    sector_weights,
+    split_apprenticeships,
+    split_contracts,
+)
 
 log = logging.getLogger(__name__)
 CHUNK = 20000
@@ -52,22 +60,26 @@ def generate(months: int, seed: int, end_month: dt.date, replace: bool = False) 
     naf_codes = [c.naf_code for c in companies]
     first = add_months(end_month, -(months - 1))
     rng = np.random.default_rng(seed)
-    counts = monthly_counts(
+    divisions = division_codes(naf_codes)
+    rate = monthly_rates(
         headcount_values([c.headcount_code for c in companies]),
         sector_weights(naf_codes, {k: int(v) for k, v in hirings.items()}),
-        season_index(division_codes(naf_codes)),
+        season_index(divisions),
         months,
         first.month,
         rng,
     )
+    counts = draw_counts(rate, rng)
     cdi, cdd = split_contracts(counts, rng)
+    apprentices = draw_counts(apprenticeship_rates(rate, divisions, first.month, rng), rng)
+    apr, cp = split_apprenticeships(apprentices, rng)
     if replace:
         db.session.execute(delete(Hire))
         db.session.execute(delete(SyntheticHistory))
     month_dates = [add_months(first, j) for j in range(months)]
     sirets = [c.siret for c in companies]
     cells = 0
-    for contract, matrix in (("CDI", cdi), ("CDD", cdd)):
+    for contract, matrix in (("CDI", cdi), ("CDD", cdd), ("APR", apr), ("CP", cp)):
         rows, cols = np.nonzero(matrix)
         values = matrix[rows, cols]
         cells += len(rows)
@@ -83,6 +95,7 @@ def generate(months: int, seed: int, end_month: dt.date, replace: bool = False) 
         "first_month": first.isoformat(),
         "last_month": end_month.isoformat(),
         "hires": int(counts.sum()),
+        "apprenticeships": int(apprentices.sum()),
         "cells": cells,
     }
     log.info("synthetic hiring history generated", extra={"seed": seed, **summary})

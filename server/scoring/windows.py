@@ -1,17 +1,20 @@
-"""Time windows over a monthly hiring history, in semesters aligned on the latest month.
+"""Forecast origins over a monthly hiring history: live, rolling test origins, validation.
 
-La Bonne Boite uses 7 consecutive 6-month counts as features, trains on a window shifted back
-2 years and tests on one shifted back 1 year: that needs at least 5½ years of history. We
-keep its structure and scale it to the history at hand. Semesters end at the latest month,
-the target is always the 6 months after a window's origin, and:
+An origin is a month index: features read the months before it, the target is the 6 months
+from it. With M months of history:
 
-- live:  origin = latest month          (predicts the coming 6 months),
-- test:  origin = 6 months earlier      (target = the latest 6 months, held out),
-- train: origin = 12 months earlier     (target = the 6 months before those).
+- **live** = M: predicts the coming 6 months, what is published;
+- **test origins** M − 6, M − 9, M − 12: each target is observed, so every method is fitted
+  on the months before a test origin only and scored on the 6 months after it;
+- **validation**: the hyper-parameters of the model used at origin o are chosen on the
+  window one year earlier (o − 12: the same calendar months, so seasonality is judged on
+  the months it will predict), with a model fitted on data that stops before that window;
+- **training windows** of the model at origin o: o − 6, o − 12, … as long as 12 months of
+  history precede them (both halves of the year; features carry the seasonality).
 
-All three windows use the same number of semester lags, min(7, semesters − 2), so the
-models see in live exactly what they were trained on: 5 lags with 42 months of history, the
-full 7 from 54 months on. Older partial semesters are ignored.
+La Bonne Boite's baseline keeps its own spacing: trained on the window one year before the
+one it forecasts (its training window is 2 years before live, its test window 1 year), with
+min(7, semesters available) semester lags.
 """
 
 from __future__ import annotations
@@ -21,33 +24,59 @@ from dataclasses import dataclass
 import numpy as np
 
 SEMESTER = 6
-MAX_LAGS = 7
-MIN_LAGS = 2
+MAX_LAGS = 7  # La Bonne Boite's semester lags
+MIN_LOOKBACK = 12  # months of history a training window needs before its origin
+VALIDATION_GAP = 12  # validation window: the same calendar months, one year earlier
+LBB_GAP = 12  # La Bonne Boite trains one year before the window it forecasts
+TEST_OFFSETS = (6, 9, 12)  # test origins, in months before the live origin
 
 
 @dataclass(frozen=True)
 class Plan:
     months: int
-    lags: int
-    train_origin: int  # origins are month indexes: features end just before, target starts at
-    test_origin: int
-    live_origin: int
+    tests: tuple[int, ...]  # test origins, latest first
 
-    def as_dict(self) -> dict[str, int]:
+    @property
+    def live(self) -> int:
+        return self.months
+
+    def forecasts(self) -> tuple[int, ...]:
+        """The origins a published method must forecast: the tests and live."""
+        return (self.live, *self.tests)
+
+    def as_dict(self) -> dict:
         return {
             "months": self.months,
-            "semester_lags": self.lags,
-            "train_origin_months_back": self.months - self.train_origin,
-            "test_origin_months_back": self.months - self.test_origin,
+            "test_origins_months_back": [self.months - o for o in self.tests],
+            "validation_months_before_test": VALIDATION_GAP,
+            "training_windows_months_back": {
+                str(self.months - o): [self.months - t for t in training_origins(o)]
+                for o in self.forecasts()
+            },
+            "lbb_semester_lags": {str(self.months - o): lbb_lags(o) for o in self.forecasts()},
         }
 
 
+def training_origins(origin: int) -> list[int]:
+    return list(range(origin - SEMESTER, MIN_LOOKBACK - 1, -SEMESTER))
+
+
+def validation_origin(origin: int) -> int | None:
+    earlier = origin - VALIDATION_GAP
+    return earlier if training_origins(earlier) else None
+
+
+def lbb_lags(origin: int) -> int:
+    return min(MAX_LAGS, (origin - LBB_GAP) // SEMESTER)
+
+
 def plan_windows(months: int) -> Plan:
-    lags = min(MAX_LAGS, months // SEMESTER - 2)
-    if lags < MIN_LAGS:
-        needed = (MIN_LAGS + 2) * SEMESTER
-        raise ValueError(f"need at least {needed} months of hiring history, got {months}")
-    return Plan(months, lags, months - 2 * SEMESTER, months - SEMESTER, months)
+    tests = tuple(
+        months - back for back in TEST_OFFSETS if validation_origin(months - back) is not None
+    )
+    if not tests or lbb_lags(min(tests)) < 1:
+        raise ValueError(f"need at least 36 months of hiring history, got {months}")
+    return Plan(months, tests)
 
 
 def semesters(counts: np.ndarray, origin: int, lags: int) -> np.ndarray:
@@ -55,10 +84,6 @@ def semesters(counts: np.ndarray, origin: int, lags: int) -> np.ndarray:
     block = counts[:, origin - lags * SEMESTER : origin]
     sums = block.reshape(len(counts), lags, SEMESTER).sum(axis=2, dtype=np.float32)
     return sums[:, ::-1]
-
-
-def target(counts: np.ndarray, origin: int) -> np.ndarray:
-    return counts[:, origin : origin + SEMESTER].sum(axis=1, dtype=np.float64)
 
 
 def semester_totals(counts: np.ndarray) -> np.ndarray:

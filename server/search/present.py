@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import Flask, current_app
-from flask_babel import format_number, gettext, ngettext
+from flask_babel import format_number, format_percent, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from server.extensions import db
 from server.i18n import in_lang
 from server.models import Commune, Company, ContactMode, HeadcountBracket, Naf, Offer, Rome
+from server.models.score import CompanyScoreDetail
 from server.search import get_engine
 from server.search.engine import Hit
 from server.search.text import commune_display_name, fold
@@ -208,3 +209,58 @@ def company_item(
         if scope in scopes:
             item[scope] = getattr(company, scope)
     return item
+
+
+# "Why this company" in words, from the structured explanation a scoring run stores
+# (company_score_detail, and the per-job row's sector share). English msgids; the words
+# people read come from the catalogue. Hire counts are confidential: bands only.
+HIRING_BANDS = {
+    "0": _l("Rarely hires"),
+    "1-2": _l("One or two hires a year"),
+    "3-5": _l("A few hires a year"),
+    "6-10": _l("About 5 to 10 hires a year"),
+    "11-20": _l("About 10 to 20 hires a year"),
+    "21-50": _l("About 20 to 50 hires a year"),
+    "51-100": _l("About 50 to 100 hires a year"),
+    "100+": _l("More than 100 hires a year"),
+}
+APPRENTICESHIP_BANDS = {
+    "0": _l("Rarely takes apprentices"),
+    "1-2": _l("One or two apprentices a year"),
+    "3-5": _l("A few apprentices a year"),
+    "6-10": _l("About 5 to 10 apprentices a year"),
+    "11-20": _l("About 10 to 20 apprentices a year"),
+    "21-50": _l("About 20 to 50 apprentices a year"),
+    "51-100": _l("About 50 to 100 apprentices a year"),
+    "100+": _l("More than 100 apprentices a year"),
+}
+TRENDS = {
+    "up": _l("Expected to hire more than in the same months last year"),
+    "flat": _l("Expected to hire about as much as in the same months last year"),
+    "down": _l("Expected to hire less than in the same months last year"),
+}
+SECTOR_SHARE = _l("Its sector makes %(share)s of the hires for this job")
+SMALL_SECTOR_SHARE = _l("Its sector makes a small share of the hires for this job")
+
+
+def explanation_words(
+    detail: CompanyScoreDetail | None,
+    sector_share: float | None = None,
+    apprenticeship: bool = False,
+) -> list[str]:
+    """The explanation's sentences in the current language: the forecast band (hires, or
+    apprenticeships with `apprenticeship`), the trend, and for a job the sector's share."""
+    if detail is None:
+        return []
+    if apprenticeship:
+        band = detail.apprenticeship_band
+        words = [APPRENTICESHIP_BANDS[band]] if band in APPRENTICESHIP_BANDS else []
+    else:
+        words = [HIRING_BANDS[detail.hiring_band], TRENDS[detail.trend]]
+    if sector_share is not None:
+        words.append(
+            SECTOR_SHARE % {"share": format_percent(sector_share)}
+            if sector_share >= 0.01
+            else SMALL_SECTOR_SHARE
+        )
+    return [str(w) for w in words]
