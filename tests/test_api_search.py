@@ -64,7 +64,7 @@ def test_search_returns_the_documented_item(client):
     ):
         assert field in item, field
     assert item["city"] == "Metz" and item["rome"] == "D1102"
-    assert set(item["explanation"]) == {"hires_last_12m", "trend", "predicted_band"}
+    assert set(item["explanation"]) == {"hires_last_12m", "trend", "predicted_band", "points"}
     assert item["contact_mode"] in (
         "Se présenter spontanément",
         "Envoyer un CV et une lettre de motivation",

@@ -32,3 +32,36 @@ def test_explanation_words(app):
             "One or two apprentices a year"
         ]
         assert explanation_words(None) == []
+
+
+def test_the_api_says_why_in_the_reader_language(app):
+    from server.extensions import db
+    from server.models import CompanyJobScore
+    from server.search.engine import Hit
+    from server.search.present import company_items
+    from tests.widget_support import SIRET, make_companies
+
+    with app.app_context():
+        make_companies()
+        db.session.add(detail())
+        db.session.add(
+            CompanyJobScore(
+                siret=SIRET,
+                rome_code="D1102",
+                score=70,
+                stars=4,
+                model_version="v",
+                sector_share=0.25,
+            )
+        )
+        db.session.commit()
+        hit = Hit(siret=SIRET, rome="D1102", score=70.0, stars=4.0, distance_km=None)
+        with app.test_request_context():
+            french = company_items([hit], lang="fr")[0]["explanation"]["points"]
+            english = company_items([hit], lang="en")[0]["explanation"]["points"]
+    assert french == [
+        "Environ 10 à 20 embauches par an",
+        "Devrait recruter davantage qu'aux mêmes mois l'an dernier",
+        "Son secteur réalise 25\u00a0% des embauches pour ce métier",
+    ]
+    assert english[0] == "About 10 to 20 hires a year" and english[2].endswith("this job")

@@ -13,6 +13,13 @@ class ExplanationSchema(Schema):
     predicted_band = fields.Str(
         allow_none=True, metadata={"description": "predicted hires in the next 6 months, e.g. 3-5"}
     )
+    points = fields.List(
+        fields.Str(),
+        metadata={
+            "description": "why this company, in words (the request's language): its hiring "
+            "band, its trend, and for the job its sector's share of the job's hires"
+        },
+    )
 
 
 class CompanySchema(Schema):

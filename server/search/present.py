@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.i18n import in_lang
 from server.models import Commune, Company, ContactMode, HeadcountBracket, Naf, Offer, Rome
-from server.models.score import CompanyScoreDetail
+from server.models.score import CompanyJobScore, CompanyScoreDetail
 from server.search import get_engine
 from server.search.engine import Hit
 from server.search.text import commune_display_name, fold
@@ -160,13 +160,31 @@ def company_items(
     )
     offers = open_offer_counts(sirets)
     ref = labels()
+    details = {
+        d.siret: d
+        for d in db.session.scalars(
+            select(CompanyScoreDetail).where(CompanyScoreDetail.siret.in_(sirets))
+        )
+    }
+    shares = dict(
+        ((siret, rome), share)
+        for siret, rome, share in db.session.execute(
+            select(
+                CompanyJobScore.siret, CompanyJobScore.rome_code, CompanyJobScore.sector_share
+            ).where(CompanyJobScore.siret.in_(sirets))
+        )
+    )
     items = []
-    for hit in hits:
-        company = companies.get(hit.siret)
-        if company is not None:
-            city = commune_display_name(cities.get(company.commune_code, ""))
-            open_offers = offers.get(hit.siret, 0)
-            items.append(company_item(company, hit, ref, city, open_offers, scopes, lang))
+    with in_lang(lang):
+        for hit in hits:
+            company = companies.get(hit.siret)
+            if company is not None:
+                city = commune_display_name(cities.get(company.commune_code, ""))
+                open_offers = offers.get(hit.siret, 0)
+                item = company_item(company, hit, ref, city, open_offers, scopes, lang)
+                share = shares.get((hit.siret, hit.rome))
+                item["explanation"]["points"] = explanation_words(details.get(hit.siret), share)
+                items.append(item)
     return items
 
 

@@ -3,7 +3,9 @@ import { $, config, el, fmt, reportHeight, request, show, state, t } from "./cor
 
 export function whyList(item) {
   const why = item.explanation || {};
-  const points = [];
+  /* The server's words (hiring band, trend, the sector's share of the job's hires). */
+  const points = [...(why.points || [])];
+  if (points.length) return el("ul", {}, ...points.map((p) => el("li", { text: p })));
   if (why.hires_last_12m === 1) points.push(t("why_hires_one"));
   else if (why.hires_last_12m != null) points.push(t("why_hires", { count: fmt(why.hires_last_12m) }));
   if (why.trend) points.push(t(`trend_${why.trend}`));
