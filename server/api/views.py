@@ -25,6 +25,7 @@ from server.schemas.responses import (
 )
 from server.schemas.search import AutocompleteArgs, CompanyDetailArgs, CompanySearchArgs
 from server.search import get_engine
+from server.search.contracts import DEFAULT_CONTRACT, contract_query, plain_hits
 from server.search.engine import Facets, Hit, SearchQuery
 from server.search.lookups import get_lexicon
 from server.search.present import company_items, labels
@@ -55,8 +56,9 @@ def resolve_place(args: dict, field: str = "citycode") -> tuple[float | None, fl
 
 
 def search_query(args: dict, *, facets: bool | None = None) -> SearchQuery:
+    """Our search for these arguments, for their `contract` (server/search/contracts.py)."""
     latitude, longitude = resolve_place(args)
-    return SearchQuery(
+    query = SearchQuery(
         romes=args["rome"],
         latitude=latitude,
         longitude=longitude,
@@ -70,6 +72,8 @@ def search_query(args: dict, *, facets: bool | None = None) -> SearchQuery:
         page_size=args["page_size"],
         facets=args["facets"] if facets is None else facets,
     )
+    # Never None here: a rome is required.
+    return contract_query(query, args.get("contract", DEFAULT_CONTRACT)) or query
 
 
 def facets_body(facets: Facets) -> dict:
@@ -97,7 +101,7 @@ def search_companies(args: dict) -> Response:
     `departments`; `sort=distance` needs a point.
     """
     query = search_query(args)
-    result = get_engine().search(query)
+    result = plain_hits(get_engine().search(query))
     body = {
         "total": result.total,
         "page": query.page,

@@ -8,6 +8,7 @@ from flask_babel import gettext, lazy_gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from server.schemas.messages import between, length, one_of
+from server.search.contracts import CONTRACTS, DEFAULT_CONTRACT
 from server.search.engine import FLAGS, HEADCOUNTS, MAX_PAGE_SIZE, SORTS
 
 # [0-9], not \d: \d also matches other scripts' digits, which no code contains.
@@ -133,6 +134,14 @@ class CompanySearchArgs(PlaceArgs):
     page_size = fields.Int(load_default=20, validate=between(1, MAX_PAGE_SIZE))
     facets = fields.Bool(load_default=False)
     lang = fields.Str(load_default="fr", validate=one_of(LANGS))
+    contract = fields.Str(
+        load_default=DEFAULT_CONTRACT,
+        validate=one_of(CONTRACTS),
+        metadata={
+            "description": "dpae: companies most likely to hire (any contract); alternance: "
+            "most likely to take apprentices, ranked by their apprenticeship score"
+        },
+    )
 
     @validates_schema
     def _place_needed(self, data: dict, **kwargs) -> None:

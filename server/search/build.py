@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from server.data.validation import department_of
 from server.extensions import db
+from server.search.contracts import APPRENTICESHIP
 from server.search.engine import BIG_HEADCOUNT_FROM
 
 CHUNK = 200_000
@@ -61,6 +62,14 @@ def _columns(rows: list[tuple], width: int) -> list[list]:
 
 # Recruiters who opted out leave every listing at once (the opt-out reindexes).
 LISTED = "WHERE siret NOT IN (SELECT siret FROM company_opt_out)"
+# Every listed company × job: for hires (DPAE), then for apprenticeships under the job's
+# code prefixed with APPRENTICESHIP (server/search/contracts.py): one index serves both
+# `contract`s with no change to the engines.
+JOB_ROWS = (
+    f"SELECT siret, rome_code, score, stars FROM company_job_score {LISTED} "  # nosec B608
+    f"UNION ALL SELECT siret, '{APPRENTICESHIP}' || rome_code, score, stars "
+    f"FROM company_apprenticeship_job_score {LISTED}"
+)
 
 
 def _count(sql: str) -> int:
@@ -124,12 +133,11 @@ def _companies(progress: bool) -> tuple[dict[str, np.ndarray], list[str], list[s
 
 def _jobs(sirets: np.ndarray, progress: bool) -> tuple[dict[str, np.ndarray], list[str]]:
     # B608 (nosec): LISTED is this module's constant, nothing comes from a request
-    total = _count(f"SELECT COUNT(*) FROM company_job_score {LISTED}")  # nosec B608
+    total = _count(f"SELECT COUNT(*) FROM ({JOB_ROWS}) AS job_rows")  # nosec B608
     rome_index: dict[str, int] = {}
     parts: dict[str, list[np.ndarray]] = {"siret": [], "rome": [], "score": [], "stars": []}
     bar = tqdm(total=total, desc="job scores", unit=" rows", disable=not progress, leave=False)
-    query = f"SELECT siret, rome_code, score, stars FROM company_job_score {LISTED}"  # nosec B608
-    for rows in _rows(query):
+    for rows in _rows(JOB_ROWS):
         siret, rome, score, stars = _columns(rows, 4)
         parts["siret"].append(np.array(siret).astype(np.int64))
         parts["rome"].append(

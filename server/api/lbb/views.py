@@ -42,7 +42,7 @@ from server.schemas.lbb import (
     LbbSearchArgs,
 )
 from server.search import get_engine
-from server.search.contracts import ALTERNANCE, CONTRACTS, contract_query
+from server.search.contracts import ALTERNANCE, CONTRACTS, contract_query, plain_hits
 from server.search.engine import SearchQuery, SearchResult
 from server.search.present import labels
 
@@ -145,10 +145,10 @@ def companies(user: ApiUser) -> Response:
     query = engine_query(search, search.contract)
     result, start = SearchResult(total=0, hits=[]), 0
     if query is not None:
-        result = get_engine().search(query)
+        result = plain_hits(get_engine().search(query))
         if result.total and query.offset >= result.total:  # as La Bonne Boite: page 1
             query = replace(query, page=1)
-            result = get_engine().search(query)
+            result = plain_hits(get_engine().search(query))
         start = query.offset
     body = {
         **rome_fields(search.romes),
