@@ -306,7 +306,9 @@ def test_origin_user_lends_a_known_user_scopes(client, lbb_app):
 
 
 def test_alternance_lists_companies_with_an_apprenticeship_score_only(client, lbb_app):
-    assert contract_query(SearchQuery(romes=("D1102",)), "alternance") is None
+    assert contract_query(SearchQuery(romes=()), "alternance") is None  # no job, no match
+    asked = contract_query(SearchQuery(romes=("D1102",)), "alternance")
+    assert asked is not None and asked.romes == ("A:D1102",)
     body = client.get(
         "/api/v1/company/?" + signed(lbb_app, {**SEARCH, "contract": "alternance"})
     ).json
