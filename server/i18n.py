@@ -12,6 +12,7 @@ language's separators, sizes in ko/Mo or kB/MB.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,6 +102,12 @@ def format_day(value: dt.datetime) -> str:
     return flask_babel.format_date(flask_babel.to_user_timezone(value), "short")
 
 
+def format_rating(stars: float) -> str:
+    """A hiring potential out of 5 as the widget writes it (core.js `rating`): one decimal
+    at most, rounded half up, "3,9" / "4" / "3.9"."""
+    return flask_babel.format_decimal(math.floor(stars * 10 + 0.5) / 10, format="#,##0.#")
+
+
 def lazy(function: Callable[..., str], *args: object, **kwargs: object) -> LazyString:
     """`function(*args)` evaluated when shown, in the language of that moment."""
     return LazyString(function, *args, **kwargs)
@@ -137,4 +144,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["filesize"] = format_size
+    app.jinja_env.filters["rating"] = format_rating
     app.jinja_env.globals["current_lang"] = current_lang

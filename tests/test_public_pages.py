@@ -69,8 +69,8 @@ def test_company_page(client, app):
     page = client.get(f"/{siret}/details?rome_code={rome}&utm_campaign=api__x__y")
     assert page.status_code == 200
     words = text(page)
-    assert company.display_name in words and "Comment postuler" in words
+    assert company.display_name in words and "selon France Travail" in words
     english = client.get(f"/{siret}/details", headers={"Accept-Language": "en"})
-    assert "How to apply" in text(english)
+    assert "according to France Travail" in text(english)
     assert client.get("/00000000000000/details").status_code == 404
     assert client.get("/admin-x/details").status_code == 404

@@ -59,7 +59,7 @@
         if (!event) return ready && send("scheme", { scheme: scheme() });
         // Only this widget's own iframe, from the origin it was loaded from.
         if (event.source != iframe.contentWindow || event.origin != origin) return;
-        const { spontane, type, height, blob } = event.data || {};
+        const { spontane, type, height, blob, top } = event.data || {};
         if (spontane != 1) return;
         if (type == "height" && height > 0) iframe.style.height = Math.min(height, 2e4) + "px";
         if (type == "ready") {
@@ -71,6 +71,8 @@
         if (type == "remember" && typeof blob == "string") store("setItem", blob);
         if (type == "forget") store("removeItem");
         if (type == "view" && iframe.getBoundingClientRect().top < 0) iframe.scrollIntoView();
+        // A new page of results: to their top, `top` pixels into the iframe.
+        if (type == "scroll" && top >= 0) scrollTo(0, iframe.getBoundingClientRect().top + scrollY + Math.min(top, 2e4));
       };
       // Hidden until the iframe says it is ready; a link to open it if it never does.
       const timer = setTimeout(() => (fallback.hidden = ready), o.timeout || 1e4);

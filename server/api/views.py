@@ -66,7 +66,9 @@ def search_query(args: dict, *, facets: bool | None = None) -> SearchQuery:
         sort=args["sort"],
         naf=args["naf"],
         headcount=args.get("headcount"),
-        flags=args["flags"],
+        # "email" is an index flag: companies an application can reach (opted-out ones are
+        # not indexed at all).
+        flags=(*args["flags"], "email") if args.get("can_apply") else args["flags"],
         departments=args["departments"],
         page=args["page"],
         page_size=args["page_size"],

@@ -38,6 +38,13 @@ def _too_large() -> str:
     )
 
 
+def _cv_too_large() -> str:
+    # `size` is the chosen file's: the JS fills it (one formatter, CLDR's units).
+    return gettext(
+        "Your CV weighs %(size)s: at most %(max)s.", size="{size}", max=format_size(MAX_TOTAL_BYTES)
+    )
+
+
 def _message_hint() -> str:
     # `left` changes as the candidate types: the JS fills it.
     return gettext(
@@ -73,12 +80,16 @@ MESSAGES = {
     "naf_label": _l("Activity"),
     "naf_all": _l("All activities"),
     "search_button": _l("Search"),
+    "alternance": _l("Work-study"),
+    "alternance_hint": _l("Companies most likely to take apprentices or work-study trainees"),
+    "only_can_apply": _l("Only companies I can apply to"),
     "suggestions": _l("%(count)s suggestions. Use the up and down arrows to choose."),
     "no_suggestion": _l("No suggestion"),
     "choose_job": _l("Choose a job from the suggestions."),
     "choose_place": _l("Choose a place from the suggestions."),
     "loading": _l("Loading…"),
     # Results (the JS picks the `_one` key for exactly one)
+    "results_heading": _l("Results"),
     "results_count": _l("%(count)s companies found"),
     "results_count_one": _l("1 company found"),
     "page_of": _l("Page %(page)s of %(pages)s"),
@@ -99,7 +110,18 @@ MESSAGES = {
     "trend_down": _l("hiring is slowing"),
     "why_band": _l("%(band)s hires expected in the next 6 months"),
     "open_offers": _l("%(count)s open job offers"),
-    "contact_mode": _l("How to apply: %(mode)s"),
+    # The reference data's advice per sector and job: shown under the apply button, worded
+    # so that it never reads as "do not use it".
+    "contact_mode": _l(
+        "Usual way to contact this kind of company, according to France Travail: %(mode)s"
+    ),
+    # Result cards: can an application reach this company, and if not why.
+    "card_can_apply": _l("Application possible"),
+    "card_no_contact": _l("No contact: %(reason)s"),
+    "card_reason_no_email": _l("no email address known"),
+    "card_reason_refuses_mail": _l("its email address refuses messages for now"),
+    "card_reason_closed": _l("applications are closed on this site"),
+    "card_apply": _l("Apply"),
     "pagination": _l("Pages of results"),
     # A company
     "details": _l("See the company"),
@@ -128,10 +150,18 @@ MESSAGES = {
     "phone": _l("Phone"),
     "message": _l("Message to the recruiter"),
     "message_hint": lazy(_message_hint),
+    # Proposed in the message box, for the candidate to edit (after Je Postule's).
+    "default_message": _l(
+        "Hello,\n\nYour company interests me very much, which is why I am sending you my "
+        "application today.\n\nI would be glad to meet you for an interview and tell you in "
+        "person why I would like to join your team.\n\nI remain at your disposal for any "
+        "further information."
+    ),
     "job_applied": _l("Job you are applying for"),
     "any_job": _l("Any job (open application)"),
     "cv": _l("Your CV"),
     "cv_hint": _l("PDF, DOC, DOCX, ODT, JPG or PNG."),
+    "err_cv_too_large": lazy(_cv_too_large),
     "cv_remembered": _l("Remembered CV: %(name)s"),
     "cv_replace": _l("To use another CV, choose a file."),
     "other_files": _l("Other documents (optional)"),
@@ -157,7 +187,9 @@ MESSAGES = {
     "forgotten": _l("Your details were removed from this device."),
     "success_heading": _l("Application sent"),
     "success_text": _l(
-        "Your application to %(company)s has been sent. The recruiter will answer you by email."
+        "Your application to %(company)s has been sent. Each company answers in its own time, "
+        "and some do not answer: if the recruiter answers through the links in our email, we "
+        "will tell you by email."
     ),
     "sending_heading": _l("Application being sent"),
     "sending_text": _l(

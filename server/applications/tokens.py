@@ -21,6 +21,9 @@ CONFIRM_SALT = "spontane.confirm-email"
 PREFILL_FIELDS = ("first_name", "last_name", "email", "phone")
 PREFILL_MAX_AGE = 30 * 60
 PREFILL_MAX_SKEW = 60  # a partner clock slightly ahead is tolerated
+# How long an expired form token may still be traded for a fresh one: a form left open
+# for a day or a week is refreshed when sent, one found months later is not.
+FORM_REFRESH_MAX_AGE = 14 * 86400
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -52,6 +55,18 @@ def read_form_token(token: str, client_id: str) -> FormGrant:
     except SignatureExpired:
         raise TokenError("err_form_expired") from None
     except BadSignature:
+        raise TokenError("err_form_invalid") from None
+    if data.get("c") != client_id:
+        raise TokenError("err_form_invalid")
+    return FormGrant(data["c"], data["p"], data.get("e"))
+
+
+def refresh_form_token(token: str, client_id: str) -> FormGrant:
+    """The grant of a form token, expired or not (up to FORM_REFRESH_MAX_AGE): the iframe
+    trades it for a fresh token with the same origin and vouched email."""
+    try:
+        data = _serializer(FORM_SALT).loads(token, max_age=FORM_REFRESH_MAX_AGE)
+    except BadSignature:  # SignatureExpired included
         raise TokenError("err_form_invalid") from None
     if data.get("c") != client_id:
         raise TokenError("err_form_invalid")

@@ -17,7 +17,13 @@ from server.applications.messages import catalogue, message, refuse
 from server.applications.schema import HONEYPOT_FIELD, load_form
 from server.applications.service import confirm_email as confirm_application
 from server.applications.service import submit
-from server.applications.tokens import TokenError, read_confirm_token, read_form_token
+from server.applications.tokens import (
+    TokenError,
+    issue_form_token,
+    read_confirm_token,
+    read_form_token,
+    refresh_form_token,
+)
 from server.applications.tracking import (
     ANSWER_LABELS,
     STATUS_LINK_SECONDS,
@@ -126,6 +132,30 @@ def _remembered(client_id: str):
     if not allows_origin(platform, grant.parent_origin):
         raise refuse("err_form_invalid", 403)
     return platform, remember.find(platform, body["blob"])
+
+
+@bp.post("/embed/<client_id>/form-token")
+def fresh_form_token(client_id: str):
+    """A form left open past APPLY_FORM_TOKEN_MAX_AGE: the iframe trades its token for a
+    fresh one (same platform, partner page and vouched email) and sends again, instead
+    of failing. Same checks as a first render: our iframe, a page the platform allows."""
+    platform = _active_platform(client_id)
+    _check_origin()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("form_token"), str):
+        raise ApiError(
+            gettext('expected a JSON object with a "form_token" text'), field="form_token"
+        )
+    try:
+        grant = refresh_form_token(body["form_token"], platform.client_id)
+    except TokenError as err:
+        raise refuse(err.key, 403) from None
+    if not allows_origin(platform, grant.parent_origin):
+        raise refuse("err_form_invalid", 403)
+    token = issue_form_token(platform.client_id, grant.parent_origin, grant.signed_email)
+    response = jsonify({"form_token": token})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/embed/<client_id>/recall")

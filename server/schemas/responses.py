@@ -43,6 +43,16 @@ class CompanySchema(Schema):
     flags = fields.List(fields.Str(), metadata={"description": "junior, senior, handicap"})
     explanation = fields.Nested(ExplanationSchema)
     open_offers = fields.Int()
+    can_apply = fields.Bool(
+        metadata={"description": "whether an application through Spontane can reach it"}
+    )
+    apply_reason = fields.Str(
+        allow_none=True,
+        metadata={
+            "description": "why not: no_email (no address known) or refuses_mail (its "
+            "address refuses messages for now); null when can_apply"
+        },
+    )
     email = fields.Str(allow_none=True, metadata={"description": "only with the email scope"})
     phone = fields.Str(allow_none=True, metadata={"description": "only with the phone scope"})
     website = fields.Str(allow_none=True, metadata={"description": "only with the website scope"})

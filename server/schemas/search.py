@@ -143,6 +143,14 @@ class CompanySearchArgs(PlaceArgs):
         },
     )
 
+    can_apply = fields.Bool(
+        load_default=False,
+        metadata={
+            "description": "true: only companies an application through Spontane can reach "
+            "(an email address is known); totals, pages and facets count only those"
+        },
+    )
+
     @validates_schema
     def _place_needed(self, data: dict, **kwargs) -> None:
         has_place = "citycode" in data or "latitude" in data

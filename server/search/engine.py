@@ -39,7 +39,7 @@ class SearchQuery:
     headcount: str | None = None
     # La Bonne Boite counted companies of unknown headcount as small, in filter and facet.
     unknown_headcount_small: bool = False
-    flags: tuple[str, ...] = ()  # each of INDEX_FLAGS but "email"
+    flags: tuple[str, ...] = ()  # INDEX_FLAGS names ("email": the API's can_apply)
     departments: tuple[str, ...] = ()
     page: int = 1
     page_size: int = 20

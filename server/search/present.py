@@ -7,6 +7,7 @@ reindex). Contact details are only included for API keys holding the matching sc
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -19,7 +20,16 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.i18n import in_lang
-from server.models import Commune, Company, ContactMode, HeadcountBracket, Naf, Offer, Rome
+from server.models import (
+    BlacklistEntry,
+    Commune,
+    Company,
+    ContactMode,
+    HeadcountBracket,
+    Naf,
+    Offer,
+    Rome,
+)
 from server.models.score import CompanyJobScore, CompanyScoreDetail
 from server.search import get_engine
 from server.search.engine import Hit
@@ -139,6 +149,31 @@ def open_offer_counts(sirets: list[str]) -> dict[str, int]:
     return counts
 
 
+def refusing_addresses(companies: Iterable[Company]) -> set[str]:
+    """The companies' email addresses (lower-cased) that refuse mail for now (blacklisted)."""
+    addresses = {c.email.strip().lower() for c in companies if c.email and c.email.strip()}
+    if not addresses:
+        return set()
+    now = dt.datetime.now(dt.UTC)
+    rows = db.session.execute(
+        select(BlacklistEntry.address, BlacklistEntry.expires_at).where(
+            BlacklistEntry.address.in_(addresses)
+        )
+    )
+    # SQLite hands back naive datetimes; every value stored is UTC.
+    return {a for a, until in rows if (until if until.tzinfo else until.replace(tzinfo=dt.UTC)) > now}
+
+
+def apply_reason(company: Company, refusing: set[str]) -> str | None:
+    """Why an application cannot reach this listed company ("no_email", "refuses_mail"), or
+    None when it can (opted-out companies are not listed at all)."""
+    if not (company.email and company.email.strip()):
+        return "no_email"
+    if company.email.strip().lower() in refusing:
+        return "refuses_mail"
+    return None
+
+
 def _address(company: Company, city: str) -> str:
     street = " ".join(p for p in (company.street_number, company.street) if p)
     place = " ".join(p for p in (company.postcode, city) if p)
@@ -174,6 +209,7 @@ def company_items(
             ).where(CompanyJobScore.siret.in_(sirets))
         )
     )
+    refusing = refusing_addresses(companies.values())
     items = []
     with in_lang(lang):
         for hit in hits:
@@ -182,6 +218,8 @@ def company_items(
                 city = commune_display_name(cities.get(company.commune_code, ""))
                 open_offers = offers.get(hit.siret, 0)
                 item = company_item(company, hit, ref, city, open_offers, scopes, lang)
+                item["apply_reason"] = apply_reason(company, refusing)
+                item["can_apply"] = item["apply_reason"] is None
                 share = shares.get((hit.siret, hit.rome))
                 item["explanation"]["points"] = explanation_words(details.get(hit.siret), share)
                 items.append(item)

@@ -159,6 +159,7 @@ def iframe(client_id: str):
         "place": _place(request.args.get("place") or platform.default_place),
         "offers": _offers_available(),
         "applyUrl": url_for("applications.apply", client_id=platform.client_id, lang=lang),
+        "tokenUrl": url_for("applications.fresh_form_token", client_id=platform.client_id),
         "recallUrl": url_for("applications.recall", client_id=platform.client_id, lang=lang),
         "forgetUrl": url_for("applications.forget_device", client_id=platform.client_id),
         "rememberDays": current_app.config["REMEMBER_DAYS"],

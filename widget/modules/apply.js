@@ -1,18 +1,22 @@
 /* The apply form: filled from what is remembered, checked here, then sent. */
 import { dataUrlToFile, readAsDataURL, storage } from "./candidate.js";
-import { $, announce, config, currentView, el, fieldError, fmt, reportHeight, request, show, state, t } from "./core.js";
+import {
+  $, announce, config, currentView, el, fieldError, fmt, reportHeight, request, show, size, state, t, withFormToken,
+} from "./core.js";
 
 const PERSON = ["first_name", "last_name", "email", "phone"];
 let form = null;
 const updateHint = () => { $("message-hint").textContent = t("message_hint", { left: fmt(4000 - form.message.value.length) }); };
 
-function openApply() {
+export function openApply() {
   const company = state.opened;
   $("apply-heading").textContent = t("apply_heading", { company: company.name });
   const rome = form.rome_code;
   rome.replaceChildren(el("option", { value: "", text: t("any_job") }));
   if (state.job) rome.append(el("option", { value: state.job.rome, text: state.job.label, selected: true }));
   fillRemembered();
+  /* A message to start from (Je Postule's), which the candidate edits or replaces. */
+  if (!form.message.value) form.message.value = t("default_message");
   clearErrors();
   updateHint();
   show("apply", $("apply-heading"));
@@ -24,6 +28,8 @@ function fillRemembered() {
     if (!form[name].value) form[name].value = config.prefill[name] || (remembered && remembered[name]) || "";
   }
   if (remembered) form.send_copy.checked = Boolean(remembered.send_copy);
+  /* Consent given with the remembered details holds for the next one-click application. */
+  if (remembered && remembered.consent) form.consent.checked = true;
   const cvNote = $("cv-remembered");
   cvNote.hidden = !(remembered && remembered.cv);
   if (remembered && remembered.cv) cvNote.textContent = `${t("cv_remembered", { name: remembered.cv.name })} ${t("cv_replace")}`;
@@ -39,6 +45,7 @@ function forget() {
   storage.clear();
   for (const name of PERSON) form[name].value = config.prefill[name] || "";
   form.send_copy.checked = false;
+  form.consent.checked = false;
   $("cv-remembered").hidden = true;
   $("welcome").hidden = true;
   $("forget-status").textContent = t("forgotten");
@@ -54,6 +61,7 @@ function clearErrors() {
 }
 
 const ACCEPTED = /\.(pdf|docx?|odt|jpe?g|png)$/i;
+const MAX_TOTAL = 10 * 1024 * 1024; /* server/applications/limits.py */
 function checkLocally(cvFile, others) {
   const errors = {};
   for (const name of ["first_name", "last_name", "email"]) {
@@ -66,7 +74,9 @@ function checkLocally(cvFile, others) {
   const bad = files.find((f) => !f.relayed && !ACCEPTED.test(f.name)); /* the server checks those */
   if (bad) errors[bad === cvFile ? "cv" : "attachments"] = t("err_file_type", { name: bad.name });
   if (files.length > 5) errors.attachments = t("err_too_many_files");
-  if (files.reduce((sum, f) => sum + f.size, 0) > 10 * 1024 * 1024) errors.attachments = t("err_too_large");
+  /* A CV too big on its own is the CV's error; otherwise the other files tip it over. */
+  if (cvFile && !cvFile.relayed && cvFile.size > MAX_TOTAL) errors.cv = t("err_cv_too_large", { size: size(cvFile.size) });
+  else if (files.reduce((sum, f) => sum + f.size, 0) > MAX_TOTAL) errors.attachments = t("err_too_large");
   return errors;
 }
 
@@ -84,6 +94,7 @@ function showErrors(errors, summary) {
 async function remember(remembered, cvFile, blob) {
   const saved = Object.fromEntries(PERSON.map((n) => [n, form[n].value.trim()]));
   saved.send_copy = form.send_copy.checked;
+  saved.consent = form.consent.checked;
   saved.cv = remembered && remembered.cv && !form.cv.files[0] ? remembered.cv : null;
   if (!storage.local) {
     saved.cv = { name: (cvFile || remembered.cv).name, relayed: true };
@@ -113,7 +124,6 @@ async function send(e) {
   body.append("send_copy", form.send_copy.checked ? "1" : "0");
   body.append("siret", state.opened.siret);
   body.append("lang", config.lang);
-  body.append("form_token", config.formToken);
   if (cvFile) body.append("cv", cvFile, cvFile.name);
   else body.append("remembered", storage.relayedBlob());
   /* The server remembers only for a partner page that keeps the blob (no iframe storage). */
@@ -123,7 +133,10 @@ async function send(e) {
   const buttons = document.querySelectorAll("button[type=submit][form=apply-form], #send");
   buttons.forEach((b) => { b.disabled = true; b.textContent = t("sending"); });
   try {
-    const result = await request(config.applyUrl, { method: "POST", body });
+    const result = await withFormToken((token) => {
+      body.set("form_token", token);
+      return request(config.applyUrl, { method: "POST", body });
+    });
     if (form.remember.checked) await remember(remembered, cvFile, result.remember);
     else storage.clear();
     const company = state.opened.name;
@@ -133,12 +146,17 @@ async function send(e) {
     form.message.value = "";
     form.cv.value = "";
     form.attachments.value = "";
-    form.consent.checked = false;
+    if (!form.remember.checked) form.consent.checked = false;
     show("success", $("success-heading"));
     if (!pending) followDelivery(result.id, company);
   } catch (err) {
     const fields = (err.body && err.body.fields) || (err.body && err.body.field ? { [err.body.field]: err.message } : {});
     if (fields.siret) delete fields.siret;
+    /* Too large for the server (413) with no other file chosen: the CV is at fault. */
+    if (fields.attachments && err.status === 413 && !others.length) {
+      fields.cv = fields.attachments;
+      delete fields.attachments;
+    }
     showErrors(fields, err.message);
   } finally {
     buttons.forEach((b) => { b.disabled = false; b.textContent = t("send"); });

@@ -4,7 +4,7 @@
    That blob stands for nothing personal (server/applications/remember.py): the details
    typed in this visit stay in this page's memory only, and the CV on file leaves only
    once the candidate confirms by email. */
-import { config, onParentMessage, post, request, t } from "./core.js";
+import { config, onParentMessage, post, request, t, withFormToken } from "./core.js";
 
 const STORE = "spontane.candidate";
 let localOK = false; /* set by setupCandidate() */
@@ -36,10 +36,11 @@ export const storage = {
   clear() {
     if (relayed && relayed.blob) {
       /* The blob stops working on the server too, whatever the partner page does. */
-      request(config.forgetUrl, {
-        method: "POST", body: JSON.stringify({ blob: relayed.blob, form_token: config.formToken }),
+      const blob = relayed.blob;
+      withFormToken((token) => request(config.forgetUrl, {
+        method: "POST", body: JSON.stringify({ blob, form_token: token }),
         headers: { Accept: "application/json", "Content-Type": "application/json" },
-      }).catch(() => {});
+      })).catch(() => {});
     }
     relayed = null;
     post("forget");
@@ -68,13 +69,14 @@ export function setupCandidate() {
 async function onRemembered(data) {
   if (localOK || data.type !== "remembered" || typeof data.blob !== "string") return;
   try {
-    const found = await request(config.recallUrl, {
-      method: "POST", body: JSON.stringify({ blob: data.blob, form_token: config.formToken }),
+    const found = await withFormToken((token) => request(config.recallUrl, {
+      method: "POST", body: JSON.stringify({ blob: data.blob, form_token: token }),
       headers: { Accept: "application/json", "Content-Type": "application/json" },
-    });
-    /* Nothing personal comes back: only whether a CV is on file. */
+    }));
+    /* Nothing personal comes back: only whether a CV is on file. The blob exists only
+       because the candidate consented when applying with it: that consent holds. */
     const cv = found.cv ? { name: t("cv_on_file"), relayed: true } : null;
-    relayed = { details: { device: true, cv }, blob: data.blob, file: null };
+    relayed = { details: { device: true, cv, consent: true }, blob: data.blob, file: null };
     onRelayed();
   } catch (err) {
     post("forget"); /* expired or foreign: drop it */

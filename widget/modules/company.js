@@ -1,5 +1,5 @@
 /* The company detail view, and the wording shared with the result cards. */
-import { $, config, el, fmt, reportHeight, request, show, state, t } from "./core.js";
+import { $, config, el, fmt, rating, reportHeight, request, show, state, t } from "./core.js";
 
 export function whyList(item) {
   const why = item.explanation || {};
@@ -21,12 +21,14 @@ export function headcount(label) {
   return plus ? t("headcount_plus", { min: fmt(plus[1]) }) : label;
 }
 
+/* Opens the company; resolves to whether it can receive an application. */
 export async function openCompany(item) {
   state.opened = item;
   $("company-name").textContent = item.name;
   /* Nothing from the previously opened company stays on screen while this one loads. */
   $("company-apply").hidden = true;
   $("company-apply-note").hidden = true;
+  $("company-contact-mode").hidden = true;
   $("company-facts").replaceChildren();
   $("company-why").replaceChildren();
   show("company", $("company-name"));
@@ -52,16 +54,21 @@ export async function openCompany(item) {
       ? detail.address
       : [detail.address, [detail.postcode, detail.city].filter(Boolean).join(" ")].filter(Boolean).join(", ")],
     [t("distance_label"), detail.distance_km != null ? t("distance_km", { km: fmt(Math.round(detail.distance_km * 10) / 10) }) : null],
-    [t("sort_score"), detail.stars != null ? t("stars_value", { stars: fmt(detail.stars) }) : null],
+    [t("sort_score"), detail.stars != null ? t("stars_value", { stars: rating(detail.stars) }) : null],
   ].filter(([, v]) => v);
   $("company-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
   const why = whyList(detail);
-  $("company-why").replaceChildren(...(why ? [el("h3", { text: t("why") }), why] : []),
-    detail.contact_mode ? el("p", { text: t("contact_mode", { mode: detail.contact_mode }) }) : "");
+  $("company-why").replaceChildren(...(why ? [el("h3", { text: t("why") }), why] : []));
+  /* The reference data's advice, under the button: how such companies are usually
+     contacted, not an instruction against applying here. */
+  const mode = $("company-contact-mode");
+  mode.textContent = detail.contact_mode ? t("contact_mode", { mode: detail.contact_mode }) : "";
+  mode.hidden = !detail.contact_mode;
   const note = $("company-apply-note");
   $("company-apply").hidden = !canApply;
   note.hidden = canApply;
   /* Why not: closed here, the company opted out, has no address, or its address refuses mail. */
   note.textContent = t(reason);
   reportHeight();
+  return canApply;
 }

@@ -10,6 +10,21 @@ export const $ = (id) => document.getElementById(id);
 export const t = (key, values = {}) =>
   (config.messages[key] || key).replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
 export const fmt = (n) => new Intl.NumberFormat(config.lang).format(n);
+/* A hiring potential out of 5, the same on cards and pages (server/i18n.py format_rating):
+   one decimal at most, rounded half up: "3,9", "4". */
+export const rating = (stars) =>
+  new Intl.NumberFormat(config.lang, { maximumFractionDigits: 1 }).format(Math.round(stars * 10) / 10);
+/* A file size in CLDR's short units, as server/i18n.py format_size: "2 Mo", "500 ko". */
+export function size(bytes) {
+  const mega = bytes >= 1024 * 1024;
+  const value = mega ? bytes / (1024 * 1024) : Math.max(1, Math.round(bytes / 1024));
+  return new Intl.NumberFormat(config.lang, {
+    style: "unit", unit: mega ? "megabyte" : "kilobyte", unitDisplay: "short", maximumFractionDigits: 1,
+  }).format(value);
+}
+/* A day people read, in Paris: "30 novembre 2026". */
+export const day = (iso) =>
+  new Intl.DateTimeFormat(config.lang, { dateStyle: "long", timeZone: "Europe/Paris" }).format(new Date(iso));
 export const placeLabel = (p) => (p.zipcode ? `${p.name} (${p.zipcode})` : p.name);
 
 /* Elements are always built with textContent: nothing from the API is parsed as HTML. */
@@ -79,6 +94,22 @@ export async function request(url, options = {}) {
     throw new HttpError(message, response.status, body);
   }
   return body;
+}
+/* Sends with the page's form token; a form left open past the token's lifetime trades its
+   token for a fresh one (server: /form-token) and sends once more, instead of failing.
+   `send(token)` makes the request. */
+export async function withFormToken(send) {
+  try {
+    return await send(config.formToken);
+  } catch (err) {
+    if (err.status !== 403 || !err.body || err.body.code !== "err_form_expired") throw err;
+    const fresh = await request(config.tokenUrl, {
+      method: "POST", body: JSON.stringify({ form_token: config.formToken }),
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+    });
+    config.formToken = fresh.form_token;
+    return send(config.formToken);
+  }
 }
 export const api = (path, params) => request(`/api/v1/${path}?${new URLSearchParams(params)}`);
 

@@ -1,6 +1,6 @@
 /* The job offers tab (shown when the offers API is deployed). */
 import {
-  $, api, config, currentView, el, fieldError, fmt, placeLabel, reportHeight, show, state, t, views,
+  $, api, config, currentView, day, el, fieldError, fmt, placeLabel, reportHeight, show, state, t, views,
 } from "./core.js";
 
 let tabs = [];
@@ -35,7 +35,7 @@ const offerCard = (o) => {
   const meta = [o.company && o.company.name, o.city || o.place,
     o.contract_type ? t(`contract_${o.contract_type}`) : null, salary(o.salary),
     o.distance_km != null ? t("away", { km: fmt(Math.round(o.distance_km * 10) / 10) }) : null].filter(Boolean).join(" · ");
-  const when = o.published_at ? t("offer_published", { date: new Date(o.published_at).toLocaleDateString(config.lang) }) : null;
+  const when = o.published_at ? t("offer_published", { date: day(o.published_at) }) : null;
   const safeUrl = /^https?:\/\//.test(o.url || "") ? o.url : null;
   return el("li", { class: "card" }, el("article", {},
     el("h2", { class: "card-title", text: o.title }),

@@ -1,7 +1,8 @@
 /* The search view: job and place inputs, filters, facets, result cards, pages. */
+import { openApply } from "./apply.js";
 import { combobox } from "./combobox.js";
 import { headcount, openCompany, whyList } from "./company.js";
-import { $, api, config, el, fieldError, fmt, placeLabel, reportHeight, show, state, t } from "./core.js";
+import { $, api, config, el, fieldError, fmt, placeLabel, post, rating, reportHeight, show, state, t } from "./core.js";
 
 let form = null;
 
@@ -20,6 +21,8 @@ function searchParams(overrides = {}) {
   const flags = [...form.querySelectorAll("input[name=flags]:checked")].map((c) => c.value);
   if (flags.length) params.flags = flags.join(",");
   if (form.naf.value) params.naf = form.naf.value;
+  if (form.alternance.checked) params.contract = "alternance";
+  if (form.can_apply && form.can_apply.checked) params.can_apply = 1;
   return { ...params, ...overrides };
 }
 
@@ -27,6 +30,20 @@ const stars = (value) => {
   const full = Math.min(5, Math.max(0, Math.round(value)));
   return "★".repeat(full) + "☆".repeat(5 - full);
 };
+
+/* Can an application reach it: said on the card, with why not (the server knows whether an
+   address is known and accepts mail; the platform whether applying is open here). */
+function applyState(item) {
+  const reason = !config.applyEnabled ? "closed" : item.can_apply === false ? item.apply_reason || "no_email" : null;
+  if (reason) {
+    return el("p", { class: "apply-state off", text: t("card_no_contact", { reason: t(`card_reason_${reason}`) }) });
+  }
+  return el("p", { class: "apply-state on" },
+    el("span", { class: "apply-state-label", text: t("card_can_apply") }), " ",
+    el("button", { type: "button", class: "button primary small", "data-apply": item.siret,
+      onclick: async () => { if (await openCompany(item)) openApply(); } },
+    t("card_apply"), el("span", { class: "visually-hidden", text: ` – ${item.name}` })));
+}
 
 function card(item) {
   const open = el("button", { type: "button", class: "button link", text: item.name,
@@ -41,7 +58,8 @@ function card(item) {
       el("p", { class: "meta", text: meta }),
       item.stars != null ? el("p", { class: "stars" },
         el("span", { "aria-hidden": "true", text: stars(item.stars) }), " ",
-        t("stars", { stars: fmt(item.stars) })) : null,
+        t("stars", { stars: rating(item.stars) })) : null,
+      applyState(item),
       item.open_offers ? el("p", { text: t("open_offers", { count: item.open_offers }) }) : null,
       why ? el("details", { class: "why" }, el("summary", { text: t("why") }), why) : null));
 }
@@ -74,6 +92,15 @@ async function renderEmpty(distance) {
   }
   box.append(el("p", { text: t("empty_none") }));
   reportHeight();
+}
+
+/* After "Next" or "Previous": the reader goes to the top of the results (the partner page
+   scrolls the iframe there) and screen readers to their heading. */
+function toResultsTop() {
+  const heading = $("results-heading");
+  heading.focus({ preventScroll: true });
+  if (window.parent !== window) post("scroll", { top: Math.max(0, heading.getBoundingClientRect().top + window.scrollY - 8) });
+  else heading.scrollIntoView({ block: "start" });
 }
 
 export async function runSearch(page) {
@@ -146,11 +173,11 @@ export function setupSearch() {
   for (const name of ["distance", "sort", "naf"]) {
     form[name].addEventListener("change", () => { if (state.job && state.place) runSearch(1); });
   }
-  for (const input of form.querySelectorAll("input[name=headcount], input[name=flags]")) {
+  for (const input of form.querySelectorAll("input[name=headcount], input[name=flags], #alternance, #can-apply")) {
     input.addEventListener("change", () => { if (state.job && state.place) runSearch(1); });
   }
-  $("prev").addEventListener("click", () => runSearch(state.page - 1));
-  $("next").addEventListener("click", () => runSearch(state.page + 1));
+  $("prev").addEventListener("click", async () => { await runSearch(state.page - 1); toResultsTop(); });
+  $("next").addEventListener("click", async () => { await runSearch(state.page + 1); toResultsTop(); });
 
   for (const button of document.querySelectorAll("[data-back]")) {
     button.addEventListener("click", () => {
