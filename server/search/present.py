@@ -160,8 +160,12 @@ def refusing_addresses(companies: Iterable[Company]) -> set[str]:
             BlacklistEntry.address.in_(addresses)
         )
     )
+    return {address for address, until in rows if _utc(until) > now}
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
     # SQLite hands back naive datetimes; every value stored is UTC.
-    return {a for a, until in rows if (until if until.tzinfo else until.replace(tzinfo=dt.UTC)) > now}
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def apply_reason(company: Company, refusing: set[str]) -> str | None:
