@@ -264,9 +264,8 @@ def test_embed_search_open_company_apply_and_apply_again_in_one_click(live, cont
         )
         raise AssertionError(f"{err}\nviews: {views}\nerrors: {errors}") from None
     sync_api.expect(frame.locator("#cv-remembered")).to_contain_text("cv.pdf")
-    frame.locator("#welcome").get_by_role("button", name="Envoyer ma candidature").click()
-    sync_api.expect(frame.locator("#consent-error")).to_contain_text("accord")
-    frame.get_by_label("J'accepte").check()
+    # The consent given last time holds: one click sends (issue 15).
+    sync_api.expect(frame.locator("#consent")).to_be_checked()
     view_click(frame.locator("#welcome").get_by_role("button", name="Envoyer ma candidature"))
     sync_api.expect(frame.locator("#success-heading")).to_have_text("Candidature en cours d'envoi")
     view_click(frame.get_by_role("button", name="Retour aux résultats"))
