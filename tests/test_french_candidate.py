@@ -32,7 +32,7 @@ live, browser = test_browser_widget.live, test_browser_widget.browser
 ENGLISH = re.compile(
     r"\b(kB|KB|MB|GB|UTC|GMT|CET|CEST|AM|PM|the|The|and|of|to|your|Your|you|You|with|from|"
     r"out of|away|employees|hires|hire|Apply|Search|Send|Results|Next|Previous|Loading|"
-    r"Cancel|Back|Filters|Distance away|Work-study|Email|Phone|Message|Page \d+ of)\b"
+    r"Cancel|Back|Filters|Distance away|Work-study|Email|Phone|Page \d+ of)\b"
 )
 # What a screen reader reads besides the text.
 READ_ALOUD = """() => {
