@@ -202,3 +202,27 @@ def test_status_page_times_are_in_paris_in_words(app, client, setup):
     page = client.get(f"/applications/status/{link}").get_data(as_text=True)
     assert "30 novembre 2026 à 14:05" in page  # 13:05 UTC is 14:05 in Paris in winter
     assert "UTC" not in page
+
+
+def test_the_search_form_has_the_alternance_switch_and_the_filter_in_both_languages(
+    app, client, setup
+):
+    platform, _ = setup
+    pages = {
+        lang: client.get(
+            f"/embed/{platform.client_id}", query_string={"parent": PARTNER, "lang": lang}
+        ).get_data(as_text=True)
+        for lang in ("fr", "en")
+    }
+    switch = 'id="alternance" name="alternance" role="switch" aria-describedby="alternance-hint"'
+    for lang, words in (
+        ("fr", ("En alternance", "Seulement les entreprises où je peux postuler")),
+        ("en", ("Work-study", "Only companies I can apply to")),
+    ):
+        assert switch in pages[lang]
+        assert all(w in pages[lang] for w in words), lang
+    with app.app_context():
+        db.session.get(type(platform), platform.id).apply_enabled = False
+        db.session.commit()
+    closed = client.get(f"/embed/{platform.client_id}", query_string={"parent": PARTNER})
+    assert 'id="can-apply"' not in closed.get_data(as_text=True)  # nothing to filter for
