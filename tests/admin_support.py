@@ -6,8 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from server.auth.api_keys import create_api_user
 from server.extensions import db
-from server.models import Answer, Application, ApplicationStart, Company, Email
+from server.models import (
+    Answer,
+    Application,
+    ApplicationStart,
+    BlacklistEntry,
+    Company,
+    CompanyOptOut,
+    Email,
+    WebhookDelivery,
+)
 from server.platforms.registry import create_platform
 
 PASSWORD = "correct horse battery"
@@ -142,3 +152,30 @@ def admin_client(app, runner):
     data = {"username": "ops", "password": PASSWORD, "csrf": csrf(page.text)}
     assert client.post("/admin/login", data=data).status_code == 302
     return client
+
+
+def walk_world() -> None:
+    """Beside stats_world: a timeline, a failed partner webhook, a blacklisted address, an
+    opt-out and an API user, so every admin page has rows to show."""
+    first = db.session.scalar(db.select(Application).order_by(Application.id))
+    first.add_event("created", platform="spc_x", attachments=1, email_vouched_by_partner=False)
+    first.add_event("emails_queued", kinds=["application_recruiter"])
+    first.add_event("email_sent", email_id=1, email_kind="application_recruiter")
+    first.add_event("email_open", email_id=1, email_kind="application_recruiter")
+    first.add_event("answered", action="interview")
+    db.session.add(
+        WebhookDelivery(
+            platform_id=first.platform_id,
+            application_id=first.id,
+            event="application.sent",
+            url="https://alpha.example/hook",
+            payload={},
+            state="failed",
+            attempts=6,
+            last_error="délai dépassé",
+        )
+    )
+    BlacklistEntry.add("parti@candidat.example", "bounce", 30)
+    db.session.add(CompanyOptOut(siret=SIRET_B, email=f"rh@{SIRET_B}.example"))
+    create_api_user("partenaire", scopes=["email"])
+    db.session.commit()
