@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from server.answers.cli import cli as answers_cli
+from server.applications.cli import cli as applications_cli
 from server.auth.cli import admin_cli, api_users_cli
 from server.data.cli import cli as data_cli
 from server.delivery.cli import attachments_cli, mail_cli
@@ -25,6 +26,7 @@ GROUPS = (
     offers_cli,
     mail_cli,
     answers_cli,
+    applications_cli,
     attachments_cli,
     retention_cli,
 )

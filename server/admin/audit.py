@@ -4,7 +4,7 @@ transaction as the action it records (or on its own for logins and refusals)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from server.auth.rate_limits import client_ip
 from server.extensions import db
@@ -22,7 +22,6 @@ ACTIONS = {
     "optout_restore": _l("Company restored after its opt-out"),
     "api_user_budget": _l("API user budget changed"),
 }
-PAGE = 200
 
 
 def record(
@@ -43,9 +42,8 @@ def record(
     return entry
 
 
-def latest(limit: int = PAGE) -> list[AdminAuditEntry]:
-    query = select(AdminAuditEntry).order_by(AdminAuditEntry.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
+def newest_first() -> Select:
+    return select(AdminAuditEntry).order_by(AdminAuditEntry.id.desc())
 
 
 def label(action: str) -> str:

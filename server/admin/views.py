@@ -21,17 +21,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from server import clock
-from server.admin import audit
+from server.admin import audit, labels, lists, stats_page
+from server.admin.paging import Filters, paginate
 from server.answers.opt_out import restore
 from server.auth import admin_login
 from server.auth.api_keys import check_budget
 from server.delivery.actions import discard_email, retry_email
 from server.extensions import db, limiter
-from server.i18n import pick_lang, use_lang
+from server.i18n import LANGS, pick_lang, use_lang
 from server.models import (
     Answer,
     ApiUser,
@@ -42,6 +42,7 @@ from server.models import (
     Platform,
     WebhookDelivery,
 )
+from server.models.application import STATUSES as APPLICATION_STATUSES
 from server.models.email import STATES as EMAIL_STATES
 from server.security import private_page_headers
 from server.webhooks.notifications import retry_delivery
@@ -49,21 +50,6 @@ from server.webhooks.notifications import retry_delivery
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 PAGE = 100
 SESSION_LANG = "admin_lang"
-# States of emails, webhook deliveries and applications, as the admin reads them.
-STATES = {
-    "sending": _l("sending"),
-    "sent": _l("sent"),
-    "failed": _l("failed"),
-    "delayed": _l("delayed"),
-    "pending": _l("pending"),
-    "submitted": _l("submitted"),
-    "pending_confirmation": _l("waiting for the candidate's confirmation"),
-    "answered": _l("answered"),
-}
-
-
-def state_label(state: str | None) -> str:
-    return str(STATES.get(state or "", state or ""))
 
 
 def lang_url(lang: str) -> str:
@@ -77,7 +63,10 @@ def _inject() -> dict:
         return {}
     return {
         "admin_csrf": admin_login.csrf_token,
-        "state_label": state_label,
+        "state_label": lambda code: labels.label(labels.STATES, code),
+        "label": labels.label,
+        "labels": labels,
+        "detail_items": labels.detail_items,
         "lang_url": lang_url,
         "action_label": audit.label,
     }
@@ -85,10 +74,11 @@ def _inject() -> dict:
 
 @bp.before_request
 def _guard():
-    # French unless asked: the browser's Accept-Language does not count here.
+    # French first: `?lang=` (remembered for the session), else the browser's
+    # Accept-Language when it prefers English, else French.
     if request.args.get("lang"):
         session[SESSION_LANG] = pick_lang(request.args["lang"])
-    use_lang(session.get(SESSION_LANG))
+    use_lang(session.get(SESSION_LANG) or request.accept_languages.best_match(LANGS))
     if request.endpoint == "admin.login":
         return None
     if admin_login.signed_in_user() is None:
@@ -163,14 +153,14 @@ def index():
 
 @bp.get("/emails")
 def emails():
-    state = request.args.get("state", "failed")
-    query = select(Email).order_by(Email.id.desc()).limit(PAGE)
     # "delayed": waiting for a rate-limit slot, or for a retry after a transient error.
-    if state in EMAIL_STATES:
-        query = query.where(Email.state == state)
-    else:
-        abort(400, gettext("Unknown state."))
-    return render_template("admin/emails.html", emails=db.session.scalars(query).all(), state=state)
+    filters = Filters()
+    query = lists.emails(filters)
+    page = paginate(query, filters.page(), filters)
+    choices = lists.state_choices(EMAIL_STATES)
+    return render_template(
+        "admin/emails.html", page=page, filters=filters, state_choices=choices
+    ), filters.status
 
 
 @bp.get("/emails/<int:email_id>")
@@ -208,10 +198,13 @@ def email_discard(email_id: int):
 
 @bp.get("/webhooks")
 def webhooks():
-    rows = db.session.scalars(
-        select(WebhookDelivery).order_by(WebhookDelivery.id.desc()).limit(PAGE)
-    ).all()
-    return render_template("admin/webhooks.html", deliveries=rows)
+    filters = Filters()
+    query = select(WebhookDelivery).order_by(WebhookDelivery.id.desc())
+    page = paginate(query, filters.page(), filters)
+    names = dict(db.session.execute(select(Platform.id, Platform.name)).all())
+    return render_template(
+        "admin/webhooks.html", page=page, filters=filters, platform_names=names
+    ), filters.status
 
 
 @bp.post("/webhooks/<int:delivery_id>/retry")
@@ -228,8 +221,18 @@ def platforms():
 
 @bp.get("/applications")
 def applications():
-    rows = db.session.scalars(select(Application).order_by(Application.id.desc()).limit(PAGE)).all()
-    return render_template("admin/applications.html", applications=rows)
+    filters = Filters()
+    query = lists.applications(filters)
+    page = paginate(query, filters.page(), filters)
+    return render_template(
+        "admin/applications.html",
+        page=page,
+        filters=filters,
+        platform_options=lists.platform_options(),
+        statuses=lists.state_choices(APPLICATION_STATUSES),
+        email_states=lists.state_choices(EMAIL_STATES),
+        companies=lists.company_names({a.siret for a in page.items}),
+    ), filters.status
 
 
 @bp.get("/applications/<int:application_id>")
@@ -238,14 +241,27 @@ def application(application_id: int):
     emails_ = db.session.scalars(select(Email).where(Email.application_id == row.id)).all()
     answers_ = db.session.scalars(select(Answer).where(Answer.application_id == row.id)).all()
     return render_template(
-        "admin/application.html", application=row, emails=emails_, answers=answers_
+        "admin/application.html",
+        application=row,
+        emails=emails_,
+        answers=answers_,
+        company=lists.company_names({row.siret}).get(row.siret),
     )
 
 
 @bp.get("/answers")
 def answers():
-    rows = db.session.scalars(select(Answer).order_by(Answer.id.desc()).limit(PAGE)).all()
-    return render_template("admin/answers.html", answers=rows)
+    filters = Filters()
+    query = lists.answers(filters)
+    page = paginate(query, filters.page(), filters)
+    return render_template(
+        "admin/answers.html",
+        page=page,
+        filters=filters,
+        platform_options=lists.platform_options(),
+        actions=list(labels.ANSWER_ACTIONS.items()),
+        companies=lists.company_names({a.application.siret for a in page.items}),
+    ), filters.status
 
 
 @bp.get("/blacklist")
@@ -311,4 +327,9 @@ def api_user_budget(user_id: int):
 
 @bp.get("/audit")
 def audit_log():
-    return render_template("admin/audit.html", entries=audit.latest())
+    filters = Filters()
+    page = paginate(audit.newest_first(), filters.page(), filters)
+    return render_template("admin/audit.html", page=page, filters=filters), filters.status
+
+
+bp.add_url_rule("/stats", "stats", stats_page.page)
