@@ -5,6 +5,7 @@ from server.models.admin_user import AdminUser
 from server.models.answer import Answer, CompanyOptOut
 from server.models.api_user import ApiUser
 from server.models.application import Application, ApplicationEvent, Attachment
+from server.models.application_start import ApplicationStart
 from server.models.blacklist import BlacklistEntry
 from server.models.company import Company
 from server.models.email import Email, OutboxMessage
@@ -37,6 +38,7 @@ __all__ = [
     "ApiUser",
     "Application",
     "ApplicationEvent",
+    "ApplicationStart",
     "Attachment",
     "BlacklistEntry",
     "Commune",

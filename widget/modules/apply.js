@@ -1,6 +1,7 @@
 /* The apply form: filled from what is remembered, checked here, then sent. */
 import { dataUrlToFile, readAsDataURL, storage } from "./candidate.js";
 import { $, announce, config, currentView, el, fieldError, fmt, reportHeight, request, show, state, t } from "./core.js";
+import { applyStarted, emit } from "./funnel.js";
 
 const PERSON = ["first_name", "last_name", "email", "phone"];
 let form = null;
@@ -16,6 +17,7 @@ function openApply() {
   clearErrors();
   updateHint();
   show("apply", $("apply-heading"));
+  applyStarted(company.siret);
 }
 
 function fillRemembered() {
@@ -119,6 +121,8 @@ async function send(e) {
   /* The server remembers only for a partner page that keeps the blob (no iframe storage). */
   if (form.remember.checked && !storage.local) body.append("remember", "1");
   for (const f of others) body.append("attachments", f, f.name);
+  /* The platform's screening questions (screening_q1 …), as the form holds them. */
+  for (const [name, value] of new FormData(form)) if (name.startsWith("screening_")) body.append(name, value);
 
   const buttons = document.querySelectorAll("button[type=submit][form=apply-form], #send");
   buttons.forEach((b) => { b.disabled = true; b.textContent = t("sending"); });
@@ -135,8 +139,10 @@ async function send(e) {
     form.attachments.value = "";
     form.consent.checked = false;
     show("success", $("success-heading"));
+    emit("onApplySent", result.id, { status: result.status });
     if (!pending) followDelivery(result.id, company);
   } catch (err) {
+    emit("onError", { status: err.status, code: (err.body && err.body.code) || null });
     const fields = (err.body && err.body.fields) || (err.body && err.body.field ? { [err.body.field]: err.message } : {});
     if (fields.siret) delete fields.siret;
     showErrors(fields, err.message);
