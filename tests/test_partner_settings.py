@@ -219,7 +219,7 @@ def test_sender_name_is_in_the_from_of_every_email_and_cannot_inject(app, client
         # A name stored around the checks (an old row, a manual edit) is still cleaned by
         # the header registry: no line break, no address posing as the sender.
         row = db.session.scalar(select(Platform))
-        row.sender_name = 'Bank\r\nBcc: evil@x.example "boss@bank.example"'
+        row.sender_name = 'Bank\r\nBcc: e@x.example "b@bank.example"'
         db.session.commit()
         from server.delivery.compose import copy_email
 
