@@ -174,6 +174,8 @@ class Config:
     # Applications from the widget (server/applications).
     APPLY_LIMIT_PER_IP: str = "20/hour"
     APPLY_LIMIT_PER_EMAIL: str = "10/hour"
+    # Counting opened apply forms (POST /embed/<client_id>/started), per client IP.
+    APPLY_START_LIMIT_PER_IP: str = "120 per hour"
     APPLY_CAP_PER_COMPANY_PER_DAY: int = 20
     APPLY_CAP_PER_CANDIDATE_PER_DAY: int = 30
     APPLY_DUPLICATE_DAYS: int = 30

@@ -84,6 +84,11 @@ def live(databases, metz_template, redis_url, tmp_path_factory):
         reindex(app)
         result = app.test_cli_runner().invoke(args=["platforms", "ensure-demo"])
         assert result.exit_code == 0, result.output
+        # These flows send at once: the demo platform's confirmation (on by default) off.
+        result = app.test_cli_runner().invoke(
+            args=["platforms", "set", "Demo partner", "--no-require-email-confirmation"]
+        )
+        assert result.exit_code == 0, result.output
         client_id = db.session.query(Platform.client_id).scalar()
         db.session.remove()
     thread = threading.Thread(target=server.serve_forever, daemon=True)

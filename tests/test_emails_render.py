@@ -37,6 +37,7 @@ CONTEXT = {
     "job_label": "Caissier",
     "platform_name": "Job board",
     "attachments": [{"filename": "cv<1>.pdf", "size": 2048}],
+    "screening": [{"label": "Permis <b>B</b> ?", "answer": "Oui & <i>non</i>"}],
     "links": {**LINKS, "optout": "https://x.test/optout"},
     "detail": {"mode": "phone", "where": "03 87", "contact_name": "Paul", "message": "Hi <i>"},
     "when": "lundi 1 juin 2026 à 10:00",
@@ -72,6 +73,10 @@ def test_recruiter_email_has_details_attachments_and_answer_links(lang):
     # The candidate's line breaks survive in HTML, escaped.
     assert "Bonjour,<br>\n&lt;script&gt;" in rendered.html
     assert "<script>alert(1)</script>" in rendered.text  # plain text is never interpreted
+    # The platform's screening questions and the answers: escaped in HTML, as typed in text.
+    assert "Permis &lt;b&gt;B&lt;/b&gt; ?" in rendered.html
+    assert "Oui &amp; &lt;i&gt;non&lt;/i&gt;" in rendered.html
+    assert "- Permis <b>B</b> ?" in rendered.text and "Oui & <i>non</i>" in rendered.text
 
 
 def test_languages_differ():

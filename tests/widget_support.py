@@ -18,7 +18,9 @@ SIRET_NO_EMAIL = "73282932000082"
 
 
 def make_platform(name: str = "Partner", origins: tuple[str, ...] = (PARTNER,), **settings):
-    """A committed platform and its secret."""
+    """A committed platform and its secret. Email confirmation is off unless asked: new
+    platforms have it on (server/models/platform.py), and most tests are about the rest."""
+    settings.setdefault("require_email_confirmation", False)
     platform, secret = create_platform(name, list(origins))
     for key, value in settings.items():
         setattr(platform, key, value)

@@ -1,8 +1,10 @@
 /* Spontane widget loader. Partners embed it with
      <script src="https://HOST/widget.js" data-client-id="ID" async></script>
-   (optional data-rome, data-place, data-lang, data-theme, data-prefill, data-target), or load
-   it and call `Spontane.mount(element or selector, {clientId, rome, …})`, which returns
-   `{iframe, destroy()}`. Each widget is one iframe from HOST with its own id, height and
+   (optional data-rome, data-place, data-lang, data-theme, data-prefill, data-target, and
+   data-on-open, data-on-apply-started, data-on-apply-sent, data-on-error naming global
+   functions), or load it and call `Spontane.mount(element or selector, {clientId, rome,
+   onApplySent, …})`, which returns `{iframe, destroy()}` with the options, callbacks
+   included (onOpen, onApplyStarted, onApplySent, onError: settable later too). Each widget is one iframe from HOST with its own id, height and
    listener; `destroy()` removes its iframe and fallback link and stops hearing from it;
    mounting into an element that holds a widget replaces that widget.
 
@@ -59,7 +61,7 @@
         if (!event) return ready && send("scheme", { scheme: scheme() });
         // Only this widget's own iframe, from the origin it was loaded from.
         if (event.source != iframe.contentWindow || event.origin != origin) return;
-        const { spontane, type, height, blob, top } = event.data || {};
+        const { spontane, type, height, blob, top, name, args } = event.data || {};
         if (spontane != 1) return;
         if (type == "height" && height > 0) iframe.style.height = Math.min(height, 2e4) + "px";
         if (type == "ready") {
@@ -73,10 +75,14 @@
         if (type == "view" && iframe.getBoundingClientRect().top < 0) iframe.scrollIntoView();
         // A new page of results: to their top, `top` pixels into the iframe.
         if (type == "scroll" && top >= 0) scrollTo(0, iframe.getBoundingClientRect().top + scrollY + Math.min(top, 2e4));
+        // The partner's callbacks (onOpen …), if the platform lets this origin have them.
+        if (type == "event" && /^on/.test(name)) widget[name]?.(...args);
       };
       // Hidden until the iframe says it is ready; a link to open it if it never does.
-      const timer = setTimeout(() => (fallback.hidden = ready), o.timeout || 1e4);
+      const timer = setTimeout(() => (fallback.hidden = ready) || widget.onError?.({ code: "timeout" }), o.timeout || 1e4);
+      // The handle holds the options, callbacks included (they may be replaced).
       const widget = {
+        ...o,
         iframe,
         destroy() {
           live.delete(on);
@@ -94,10 +100,13 @@
   })();
 
   // The script-tag form: a widget where data-target says, else right after the tag.
+  // data-on-* name global functions, looked up when called (they may be defined later).
   const data = me?.dataset || {};
   if (data.clientId) {
     let el = data.target && document.querySelector(data.target);
     if (!el) me.after((el = document.createElement("div")));
-    S.mount(el, { ...data, host: base });
+    const o = { ...data, host: base };
+    for (const k in data) if (/^on/.test(k)) o[k] = (...args) => window[data[k]](...args);
+    S.mount(el, o);
   }
 })();

@@ -21,6 +21,7 @@ ACTIONS = {
     "blacklist_remove": _l("Address removed from the blacklist"),
     "optout_restore": _l("Company restored after its opt-out"),
     "api_user_budget": _l("API user budget changed"),
+    "platform_settings": _l("Platform settings changed"),
 }
 
 

@@ -218,6 +218,16 @@ MESSAGES = {
         "last time, leaves as soon as you confirm it."
     ),
     "new_search": _l("Back to the results"),
+    # Partner settings (server/platforms/settings.py)
+    "test_mode": _l(
+        "Test mode: applications sent from this page go to the site's test address, "
+        "never to the companies."
+    ),
+    "back_to_partner": _l("Back to %(name)s"),
+    "screening_heading": _l("Questions from %(name)s"),
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "err_yes_no": _l("Answer yes or no."),
     # Errors: the JS shows some itself, the apply endpoint answers with all of them
     "error_generic": _l("Something went wrong. Please try again."),
     "error_network": _l("The service cannot be reached. Check your connection and try again."),

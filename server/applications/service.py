@@ -35,11 +35,13 @@ def submit(
     cv: FileStorage | None,
     others: list[FileStorage],
     remembered_cv: bool = False,
+    screening_answers: list[dict] | None = None,
 ) -> Submitted:
     """Store the application with its files, then ask the mail pipeline to deliver it.
 
     `remembered_cv`: the CV is the one on file for a remembered candidate (remember.py),
     so the candidate confirms by email first, unless the partner vouched for the address.
+    `screening_answers`: the platform's questions with the candidate's answers.
     """
     if not platform.apply_enabled:
         raise refuse("apply_closed", 403)
@@ -68,6 +70,7 @@ def submit(
         message=form["message"],
         lang=form["lang"],
         send_copy=form["send_copy"],
+        screening_answers=screening_answers or None,
         status="pending_confirmation" if needs_confirmation else "submitted",
         email_confirmed_at=now if vouched else None,
         created_at=now,

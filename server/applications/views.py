@@ -11,10 +11,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from server.applications import abuse, remember
+from server.applications import abuse, remember, screening
 from server.applications.limits import MAX_TOTAL_BYTES
 from server.applications.messages import catalogue, message, refuse
-from server.applications.schema import HONEYPOT_FIELD, load_form
+from server.applications.schema import HONEYPOT_FIELD, SIRET_RE
 from server.applications.service import confirm_email as confirm_application
 from server.applications.service import submit
 from server.applications.tokens import (
@@ -34,10 +34,10 @@ from server.applications.tracking import (
 )
 from server.assets import TEMPLATES_DIR, asset_url
 from server.errors import ApiError
-from server.extensions import db
+from server.extensions import db, limiter
 from server.i18n import current_lang, use_lang
 from server.links import BadLink, read_token
-from server.models import Application, Company, Platform
+from server.models import Application, ApplicationStart, Company, Platform
 from server.platforms.origins import allows_origin, normalize_origin
 from server.platforms.registry import find_platform
 from server.security import WIDGET_PAGE_CSP
@@ -88,7 +88,7 @@ def apply(client_id: str):
     except TokenError as err:
         raise refuse(err.key, 403) from None
     abuse.check_honeypot(request.form.get(HONEYPOT_FIELD, ""))
-    form = load_form(request.form.to_dict())
+    form, answers = screening.load_with_answers(platform, request.form.to_dict())
     cv = request.files.get("cv")
     profile = remember.find(platform, request.form.get("remembered", ""))
     reused = None
@@ -103,6 +103,7 @@ def apply(client_id: str):
         cv,
         request.files.getlist("attachments"),
         remembered_cv=reused is not None,
+        screening_answers=answers,
     )
     application = submitted.application
     # 202: stored for good but not sent yet, waiting for the candidate's confirmation of a
@@ -117,20 +118,28 @@ def apply(client_id: str):
     return jsonify(body), 202 if waiting or not submitted.queued else 201
 
 
-def _remembered(client_id: str):
-    """The platform and live profile of a blob the iframe relays; 403 unless it comes from
-    our iframe (Origin, required) framed by a page the platform allows (its form token)."""
-    platform = _active_platform(client_id)
+def _iframe_body(platform: Platform) -> dict:
+    """The JSON body of a call from our iframe; 403 unless it comes from our iframe
+    (Origin, required) framed by a page the platform allows (its form token)."""
     _check_origin()
     body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("blob"), str):
-        raise ApiError(gettext('expected a JSON object with a "blob" text'), field="blob")
+    if not isinstance(body, dict):
+        raise ApiError(gettext("expected a JSON object"), field="form_token")
     try:
         grant = read_form_token(str(body.get("form_token", "")), platform.client_id)
     except TokenError as err:
         raise refuse(err.key, 403) from None
     if not allows_origin(platform, grant.parent_origin):
         raise refuse("err_form_invalid", 403)
+    return body
+
+
+def _remembered(client_id: str):
+    """The platform and live profile of a blob the iframe relays (see `_iframe_body`)."""
+    platform = _active_platform(client_id)
+    body = _iframe_body(platform)
+    if not isinstance(body.get("blob"), str):
+        raise ApiError(gettext('expected a JSON object with a "blob" text'), field="blob")
     return platform, remember.find(platform, body["blob"])
 
 
@@ -156,6 +165,18 @@ def fresh_form_token(client_id: str):
     response = jsonify({"form_token": token})
     response.headers["Cache-Control"] = "no-store"
     return response
+@bp.post("/embed/<client_id>/started")
+@limiter.limit(lambda: current_app.config["APPLY_START_LIMIT_PER_IP"])
+def started(client_id: str):
+    """The iframe opened the apply form: one row for the partner's funnel, nothing
+    personal (the platform, the company when known, the time)."""
+    platform = _active_platform(client_id)
+    body = _iframe_body(platform)
+    siret = str(body.get("siret") or "")
+    known = SIRET_RE.match(siret) and db.session.get(Company, siret) is not None
+    db.session.add(ApplicationStart(platform_id=platform.id, siret=siret if known else None))
+    db.session.commit()
+    return "", 204
 
 
 @bp.post("/embed/<client_id>/recall")

@@ -51,8 +51,34 @@ def _address_of(value: str) -> str:
         return value
 
 
-def _sender_on_behalf(name: str) -> str:
-    return display_address(f"{name} via Spontane", _address_of(current_app.config["MAIL_SENDER"]))
+def _via(application: Application) -> str | None:
+    """The platform's sender name ("Emploi Store"), if it chose one."""
+    return application.platform.sender_name if application.platform else None
+
+
+def _sender_on_behalf(name: str, via: str | None = None) -> str:
+    """`Camille Martin via Spontane`, or via the platform's sender name."""
+    address = _address_of(current_app.config["MAIL_SENDER"])
+    return display_address(f"{name} via {via or 'Spontane'}", address)
+
+
+def _own_sender(application: Application) -> str:
+    """Spontane's own emails: `MAIL_SENDER`, or `Emploi Store via Spontane` at its address."""
+    if via := _via(application):
+        return _sender_on_behalf(via)
+    return current_app.config["MAIL_SENDER"]
+
+
+def _staged(email: Email, application: Application) -> Email:
+    """A platform in dry run (staging): the email goes to its test address instead of its
+    reader, the subject marked, whoever it was for (recruiter emails included)."""
+    test_address = application.platform.dry_run_address if application.platform else None
+    if test_address:
+        with in_lang(email.lang):
+            marker = gettext("[Test]")
+        email.subject = f"{marker} {email.subject}"
+        email.to_address = test_address
+    return email
 
 
 def _company(application: Application) -> Company:
@@ -88,6 +114,18 @@ def _attachments(application: Application) -> list[dict]:
     ]
 
 
+def _screening(application: Application, lang: str) -> list[dict[str, str]]:
+    """The screening answers as the recruiter reads them: yes / no in their language."""
+    with in_lang(lang):
+        words = {"yes": gettext("Yes"), "no": gettext("No")}
+        unanswered = gettext("(no answer)")
+    rows = []
+    for q in application.screening_answers or []:
+        answer = words.get(q["answer"], q["answer"]) if q["type"] == "yesno" else q["answer"]
+        rows.append({"label": q["label"], "answer": answer or unanswered})
+    return rows
+
+
 def _name(application: Application) -> str:
     return f"{application.first_name} {application.last_name}"
 
@@ -101,6 +139,7 @@ def recruiter_email(application: Application) -> Email:
     links = {action: answer_url(application.public_id, action) for action in ACTIONS}
     links["optout"] = optout_url(company.siret, company.email)
     attachments = _attachments(application)
+    screening = _screening(application, lang)
     rendered = _render(
         "application_recruiter",
         lang,
@@ -110,6 +149,7 @@ def recruiter_email(application: Application) -> Email:
         job_label=job,
         platform_name=application.platform.name if application.platform else "Spontane",
         attachments=attachments,
+        screening=screening,
         links=links,
     )
     variables = None
@@ -119,13 +159,14 @@ def recruiter_email(application: Application) -> Email:
             "company_name": company.display_name,
             "job_label": job,
             "attachments": ", ".join(a["filename"] for a in attachments),
+            "screening": "; ".join(f"{q['label']} {q['answer']}" for q in screening),
             **{f"link_{k}": v for k, v in links.items()},
         }
-    return Email(
+    email = Email(
         kind="application_recruiter",
         application_id=application.id,
         lang=lang,
-        from_address=_sender_on_behalf(_name(application)),
+        from_address=_sender_on_behalf(_name(application), _via(application)),
         to_address=company.email,
         reply_to=display_address(_name(application), application.email),
         limit_sender=application.email,
@@ -135,6 +176,7 @@ def recruiter_email(application: Application) -> Email:
         attachment_ids=[a["id"] for a in attachments],
         template_variables=variables,
     )
+    return _staged(email, application)
 
 
 def _to_candidate(
@@ -154,13 +196,13 @@ def _to_candidate(
         forget_url=forget_url(application.email),
         **context,
     )
-    return Email(
+    email = Email(
         kind=kind,
         application_id=application.id,
         lang=lang,
-        from_address=_sender_on_behalf(company.display_name)
+        from_address=_sender_on_behalf(company.display_name, _via(application))
         if reply_to
-        else current_app.config["MAIL_SENDER"],
+        else _own_sender(application),
         to_address=application.email,
         reply_to=reply_to,
         limit_sender=_address_of(reply_to) if reply_to else company.email or company.siret,
@@ -168,6 +210,7 @@ def _to_candidate(
         html=rendered.html,
         text=rendered.text,
     )
+    return _staged(email, application)
 
 
 def copy_email(application: Application) -> Email:
@@ -223,11 +266,11 @@ def forward_email(application: Application, to_address: str) -> Email:
         company_name=company.display_name,
         attachments=attachments,
     )
-    return Email(
+    email = Email(
         kind="attachments_forward",
         application_id=application.id,
         lang="fr",
-        from_address=current_app.config["MAIL_SENDER"],
+        from_address=_own_sender(application),
         to_address=to_address,
         limit_sender=_address_of(current_app.config["MAIL_SENDER"]),
         subject=rendered.subject,
@@ -235,3 +278,4 @@ def forward_email(application: Application, to_address: str) -> Email:
         text=rendered.text,
         attachment_ids=[a["id"] for a in attachments],
     )
+    return _staged(email, application)

@@ -51,6 +51,9 @@ class Application(db.Model):
     status: Mapped[str] = mapped_column(String(30), default="submitted", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The platform's screening questions as asked, with the answers: [{"label", "type",
+    # "answer"}] (kept with their wording, whatever the platform asks later).
+    screening_answers: Mapped[list[dict] | None] = mapped_column(JSON)
 
     platform = relationship("Platform")
     attachments: Mapped[list[Attachment]] = relationship(

@@ -31,6 +31,19 @@ class Platform(db.Model):
     apply_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     default_rome: Mapped[str | None] = mapped_column(String(5))
     default_place: Mapped[str | None] = mapped_column(String(5))  # commune code
-    require_email_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # On by default: a recruiter only hears from addresses their owner confirmed
+    # (platforms created before 0012 keep the value they had).
+    require_email_confirmation: Mapped[bool] = mapped_column(Boolean, default=True)
     webhook_url: Mapped[str | None] = mapped_column(String(500))
+    # What partners set (server/platforms/settings.py checks every value):
+    # the name in the From of its emails ("Emploi Store" → "Emploi Store via Spontane"),
+    sender_name: Mapped[str | None] = mapped_column(String(40))
+    # staging: every email of the platform goes to this address, its subject marked,
+    dry_run_address: Mapped[str | None] = mapped_column(String(255))
+    # the "back to the partner" link shown once an application is sent,
+    next_url: Mapped[str | None] = mapped_column(String(500))
+    # the embedding origins that receive the funnel callbacks (onOpen, onApplySent …),
+    callback_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # up to 3 questions asked in the apply form: [{"id", "label", "type", "required"}].
+    screening_questions: Mapped[list[dict]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)

@@ -12,6 +12,14 @@ from server.models import Commune, Platform, Rome
 from server.models.platform import LANGS, THEMES
 from server.platforms.origins import normalize_origin, swap_loopback
 from server.platforms.registry import DEMO_NAME, create_platform, rotate_secret
+from server.platforms.settings import (
+    SettingError,
+    clean_callback_origins,
+    clean_dry_run_address,
+    clean_next_url,
+    clean_screening_questions,
+    clean_sender_name,
+)
 
 cli = AppGroup("platforms", help="Manage the partner sites that embed the widget.")
 
@@ -69,7 +77,10 @@ def list_platforms() -> None:
             f"{p.client_id}\t{p.name}\t{state}\t{' '.join(p.origins)}\tlang={p.lang} "
             f"theme={p.theme} apply={'on' if p.apply_enabled else 'off'} "
             f"confirm-email={'on' if p.require_email_confirmation else 'off'} "
-            f"rome={p.default_rome or '-'} place={p.default_place or '-'}"
+            f"rome={p.default_rome or '-'} place={p.default_place or '-'} "
+            f"sender={p.sender_name or '-'} dry-run={p.dry_run_address or '-'} "
+            f"next={p.next_url or '-'} callbacks={','.join(p.callback_origins or []) or '-'} "
+            f"questions={len(p.screening_questions or [])}"
         )
 
 
@@ -89,9 +100,32 @@ def list_platforms() -> None:
 @click.option("--origin", "origins", multiple=True, help="Replace the allowed origins.")
 @click.option("--webhook-url", help="Partner webhook URL; '' clears it.")
 @click.option("--enable/--disable", "active", default=None)
+@click.option("--sender-name", help="Name in the From of its emails ('X via Spontane'); '' clears.")
+@click.option(
+    "--dry-run-address",
+    help="Staging: every email of the platform goes to this address, marked [Test]; '' clears.",
+)
+@click.option("--next-url", help="http(s) URL of the 'Back to' link after sending; '' clears.")
+@click.option(
+    "--callback-origin",
+    "callback_origins",
+    multiple=True,
+    help="Replace the origins that get the loader's callbacks (repeatable; '' clears).",
+)
+@click.option(
+    "--screening-questions",
+    help='Up to 3 questions, JSON: [{"label": "…", "type": "yesno"|"text", "required": true}] '
+    "or @FILE; '' clears.",
+)
 def set_settings(platform_ref: str, **options) -> None:
     """Change a platform's settings; unspecified ones stay as they are."""
     platform = _get(platform_ref)
+    try:
+        _partner_settings(platform, options)
+    except SettingError as err:
+        raise click.BadParameter(
+            err.text, param_hint="--" + err.setting.replace("_", "-")
+        ) from None
     rome = options.pop("default_rome")
     if rome is not None:
         if rome and db.session.get(Rome, rome.upper()) is None:
@@ -115,6 +149,29 @@ def set_settings(platform_ref: str, **options) -> None:
             setattr(platform, key, value)
     db.session.commit()
     click.echo(f"Platform {platform.name!r} updated.")
+
+
+def _partner_settings(platform: Platform, options: dict) -> None:
+    """Pops and applies the partner settings of `options` (server/platforms/settings.py)."""
+    for key, clean in (
+        ("sender_name", clean_sender_name),
+        ("dry_run_address", clean_dry_run_address),
+        ("next_url", clean_next_url),
+    ):
+        value = options.pop(key)
+        if value is not None:
+            setattr(platform, key, clean(value))
+    if callbacks := options.pop("callback_origins"):
+        platform.callback_origins = clean_callback_origins(list(callbacks))
+    questions = options.pop("screening_questions")
+    if questions is not None:
+        if questions.startswith("@"):
+            try:
+                with open(questions[1:], encoding="utf-8") as f:
+                    questions = f.read()
+            except OSError as exc:
+                raise SettingError("screening_questions", str(exc)) from None
+        platform.screening_questions = clean_screening_questions(questions)
 
 
 @cli.command("disable")

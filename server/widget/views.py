@@ -160,6 +160,13 @@ def iframe(client_id: str):
         "offers": _offers_available(),
         "applyUrl": url_for("applications.apply", client_id=platform.client_id, lang=lang),
         "tokenUrl": url_for("applications.fresh_form_token", client_id=platform.client_id),
+        "startUrl": url_for("applications.started", client_id=platform.client_id),
+        # Funnel callbacks (onOpen, onApplySent …) go only to origins the platform listed.
+        "callbacks": parent in (platform.callback_origins or []),
+        "dryRun": bool(platform.dry_run_address),
+        "nextUrl": platform.next_url,
+        "partnerName": platform.sender_name or platform.name,
+        "questions": platform.screening_questions or [],
         "recallUrl": url_for("applications.recall", client_id=platform.client_id, lang=lang),
         "forgetUrl": url_for("applications.forget_device", client_id=platform.client_id),
         "rememberDays": current_app.config["REMEMBER_DAYS"],

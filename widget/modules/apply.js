@@ -3,6 +3,7 @@ import { dataUrlToFile, readAsDataURL, storage } from "./candidate.js";
 import {
   $, announce, config, currentView, el, fieldError, fmt, reportHeight, request, show, size, state, t, withFormToken,
 } from "./core.js";
+import { applyStarted, emit } from "./funnel.js";
 
 const PERSON = ["first_name", "last_name", "email", "phone"];
 let form = null;
@@ -20,6 +21,7 @@ export function openApply() {
   clearErrors();
   updateHint();
   show("apply", $("apply-heading"));
+  applyStarted(company.siret);
 }
 
 function fillRemembered() {
@@ -129,6 +131,8 @@ async function send(e) {
   /* The server remembers only for a partner page that keeps the blob (no iframe storage). */
   if (form.remember.checked && !storage.local) body.append("remember", "1");
   for (const f of others) body.append("attachments", f, f.name);
+  /* The platform's screening questions (screening_q1 …), as the form holds them. */
+  for (const [name, value] of new FormData(form)) if (name.startsWith("screening_")) body.append(name, value);
 
   const buttons = document.querySelectorAll("button[type=submit][form=apply-form], #send");
   buttons.forEach((b) => { b.disabled = true; b.textContent = t("sending"); });
@@ -148,8 +152,10 @@ async function send(e) {
     form.attachments.value = "";
     if (!form.remember.checked) form.consent.checked = false;
     show("success", $("success-heading"));
+    emit("onApplySent", result.id, { status: result.status });
     if (!pending) followDelivery(result.id, company);
   } catch (err) {
+    emit("onError", { status: err.status, code: (err.body && err.body.code) || null });
     const fields = (err.body && err.body.fields) || (err.body && err.body.field ? { [err.body.field]: err.message } : {});
     if (fields.siret) delete fields.siret;
     /* Too large for the server (413) with no other file chosen: the CV is at fault. */

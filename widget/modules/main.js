@@ -4,6 +4,7 @@
 import { setupApply } from "./apply.js";
 import { setupCandidate } from "./candidate.js";
 import { configure, post, reportHeight, state } from "./core.js";
+import { emit } from "./funnel.js";
 import { setupOffers } from "./offers.js";
 import { runSearch, setupSearch } from "./search.js";
 
@@ -14,4 +15,5 @@ setupApply();
 setupOffers();
 if (state.job && state.place) runSearch(1);
 post("ready");
+emit("onOpen");
 reportHeight();
