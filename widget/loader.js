@@ -35,7 +35,7 @@
 
     const mount = (target, o = {}) => {
       const el = typeof target == "string" ? document.querySelector(target) : target;
-      if (!el || !o.clientId) throw Error("Spontane.mount(element, {clientId})");
+      if (!el || !o.clientId) throw Error("Spontane.mount(el, {clientId})");
       const origin = new URL(o.host || base).origin;
       const id = "spontane-" + ++count;
       const query = new URLSearchParams({ parent: location.origin, wid: id, scheme: scheme() });
@@ -74,7 +74,7 @@
         if (type == "forget") store("removeItem");
         if (type == "view" && iframe.getBoundingClientRect().top < 0) iframe.scrollIntoView();
         // A new page of results: to their top, `top` pixels into the iframe.
-        if (type == "scroll" && top >= 0) scrollTo(0, iframe.getBoundingClientRect().top + scrollY + Math.min(top, 2e4));
+        if (type == "scroll" && top >= 0) scrollTo(0, iframe.getBoundingClientRect().top + scrollY + top);
         // The partner's callbacks (onOpen …), if the platform lets this origin have them.
         if (type == "event" && /^on/.test(name)) widget[name]?.(...args);
       };
