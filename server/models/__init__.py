@@ -7,6 +7,7 @@ from server.models.api_user import ApiUser
 from server.models.application import Application, ApplicationEvent, Attachment
 from server.models.blacklist import BlacklistEntry
 from server.models.company import Company
+from server.models.company_load import CompanyLoad, CompanyLoadReject, CompanyStaging
 from server.models.email import Email, OutboxMessage
 from server.models.hiring import Hire
 from server.models.offer import Offer
@@ -43,7 +44,10 @@ __all__ = [
     "CommunePostcode",
     "Company",
     "CompanyJobScore",
+    "CompanyLoad",
+    "CompanyLoadReject",
     "CompanyOptOut",
+    "CompanyStaging",
     "ContactMode",
     "Email",
     "EmploymentArea",

@@ -1,0 +1,254 @@
+"""`flask data load-companies`: a national file (a million rows and more), streamed.
+
+Rows are checked in chunks; each chunk's valid rows go to `company_staging` (PostgreSQL
+`COPY`, elsewhere batched inserts) together with its rejects and the checkpoint (byte
+offset, line) in one transaction. A load killed mid-file resumes at its last checkpoint
+when run again on the same file. Once the file is read, one INSERT … ON CONFLICT moves the
+staged rows (the last of a repeated SIRET wins) into `company` and empties the load tables,
+in one transaction: `company` never holds half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Connection, delete, func, insert, select, text
+from tqdm import tqdm
+
+from server.data.companies import STAGED_COLUMNS, CompanyRowParser, detect_layout
+from server.data.reader import RowError, Summary
+from server.data.rejects import Rejects
+from server.extensions import db
+from server.models import CompanyLoad, CompanyLoadReject, CompanyStaging
+
+CHUNK_ROWS = 50_000
+LOCK_KEY = 0x5C0A1D  # PostgreSQL advisory lock: one company load at a time
+COLUMNS = ", ".join(STAGED_COLUMNS)
+MERGE = (
+    f"INSERT INTO company ({COLUMNS}) SELECT {COLUMNS} FROM ("
+    f"SELECT {COLUMNS}, row_number() OVER (PARTITION BY siret ORDER BY line DESC) AS pick "
+    "FROM company_staging) AS staged WHERE pick = 1 ON CONFLICT (siret) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in STAGED_COLUMNS if c != "siret")
+)
+
+
+class LoadBusy(RuntimeError):
+    """Another process is loading companies into this database."""
+
+
+def fingerprint(path: Path) -> str:
+    """Size and digests of the head and tail: an edited or other file never resumes a load."""
+    size = path.stat().st_size
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        digest.update(handle.read(1 << 20))
+        handle.seek(max(size - (1 << 16), 0))
+        digest.update(handle.read())
+    return f"{size}:{digest.hexdigest()[:64]}"
+
+
+class _Lines:
+    """The file's lines decoded, counting the bytes consumed: csv.reader pulls one line at
+    a time and never reads ahead, so after each record `offset` is where the next starts."""
+
+    def __init__(self, handle, offset: int) -> None:
+        self.handle = handle
+        self.offset = offset
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.handle:
+            self.offset += len(raw)
+            yield raw.decode("utf-8")
+
+
+class CompanyFileLoad:
+    def __init__(
+        self, path: Path, rejects: Rejects | None, progress: bool, restart: bool = False
+    ) -> None:
+        self.path = path
+        self.rejects = rejects
+        self.progress = progress
+        self.restart = restart
+        self.postgres = db.engine.dialect.name == "postgresql"
+
+    def run(self) -> Summary:
+        with open(self.path, "rb") as handle:
+            first = handle.readline()
+            header = next(csv.reader([first.decode("utf-8-sig")]), [])
+            layout = detect_layout(self.path, [name.strip() for name in header])
+            summary = Summary(f"companies ({layout} layout)")
+            parser = CompanyRowParser(self.path, layout, [h.strip() for h in header], summary)
+            db.session.close()  # the reference data is read: free SQLite's read lock
+            with db.engine.connect() as conn:
+                self._lock(conn)
+                try:
+                    state = self._state(conn, layout, len(first))
+                    summary.read, summary.rejected = state.read, state.rejected
+                    summary.notes.update(state.notes)
+                    self._stream(conn, handle, state, parser, summary)
+                    self._merge(conn, state, summary)
+                finally:
+                    self._unlock(conn)
+        return summary.finish()
+
+    def _lock(self, conn: Connection) -> None:
+        if self.postgres:
+            if not conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}):
+                raise LoadBusy("another `flask data load-companies` is running")
+            conn.commit()
+
+    def _unlock(self, conn: Connection) -> None:
+        if self.postgres:
+            conn.rollback()
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+            conn.commit()
+
+    def _state(self, conn: Connection, layout: str, header_bytes: int) -> CompanyLoad:
+        """The checkpoint to resume from, or a new one (and empty load tables)."""
+        row = conn.execute(select(CompanyLoad)).first()
+        mark = fingerprint(self.path)
+        if (
+            row is not None
+            and not self.restart
+            and (row.fingerprint, row.layout)
+            == (
+                mark,
+                layout,
+            )
+        ):
+            staged = conn.scalar(select(func.count()).select_from(CompanyStaging))
+            if staged == row.staged:  # (a PostgreSQL crash empties the unlogged staging)
+                return CompanyLoad(**row._asdict())
+        self._clear(conn)
+        values = dict(
+            file_name=self.path.name[:255],
+            fingerprint=mark,
+            layout=layout,
+            byte_offset=header_bytes,
+            line=1,
+            read=0,
+            staged=0,
+            rejected=0,
+            notes={},
+            started_at=dt.datetime.now(dt.UTC),
+        )
+        new_id = conn.execute(insert(CompanyLoad).values(**values)).inserted_primary_key[0]
+        conn.commit()
+        return CompanyLoad(id=new_id, **values)
+
+    def _clear(self, conn: Connection) -> None:
+        for model in (CompanyStaging, CompanyLoadReject, CompanyLoad):
+            conn.execute(delete(model))
+
+    def _stream(self, conn, handle, state: CompanyLoad, parser, summary: Summary) -> None:
+        handle.seek(state.byte_offset)
+        lines = _Lines(handle, state.byte_offset)
+        reader = csv.reader(lines)
+        base = state.line
+        rows: list[tuple] = []
+        rejects: list[dict] = []
+        bar = tqdm(
+            total=self.path.stat().st_size,
+            initial=state.byte_offset,
+            desc=self.path.name,
+            unit="B",
+            unit_scale=True,
+            leave=False,
+            disable=not self.progress,
+        )
+        with bar:
+            for record in reader:
+                if not record:
+                    continue
+                line = base + reader.line_num
+                summary.read += 1
+                try:
+                    row = parser.parse(line, record)
+                except RowError as err:
+                    if self.rejects is None:
+                        conn.rollback()
+                        self._clear(conn)
+                        conn.commit()
+                        raise
+                    rejects.append(_reject(err, record))
+                    summary.rejected += 1
+                    continue
+                if row is not None:
+                    rows.append((line, *row))
+                if len(rows) + len(rejects) >= CHUNK_ROWS:
+                    self._checkpoint(conn, state, summary, rows, rejects, lines.offset, line)
+                    bar.update(lines.offset - bar.n)
+                    rows, rejects = [], []
+            last = base + reader.line_num
+            self._checkpoint(conn, state, summary, rows, rejects, lines.offset, last)
+
+    def _checkpoint(self, conn, state, summary, rows, rejects, offset: int, line: int) -> None:
+        """One chunk's rows, rejects and the new checkpoint, committed together."""
+        if rows:
+            if self.postgres:
+                _copy(conn, rows)
+            else:
+                marks = ", ".join("?" * (len(STAGED_COLUMNS) + 1))
+                conn.exec_driver_sql(
+                    f"INSERT INTO company_staging (line, {COLUMNS}) VALUES ({marks})", rows
+                )
+        if rejects:
+            conn.execute(insert(CompanyLoadReject), rejects)
+        state.staged += len(rows)
+        state.byte_offset, state.line = offset, line
+        state.read, state.rejected, state.notes = summary.read, summary.rejected, summary.notes
+        conn.execute(
+            CompanyLoad.__table__.update()
+            .where(CompanyLoad.id == state.id)
+            .values(
+                byte_offset=offset,
+                line=line,
+                read=summary.read,
+                staged=state.staged,
+                rejected=summary.rejected,
+                notes=dict(summary.notes),
+            )
+        )
+        conn.commit()
+
+    def _merge(self, conn: Connection, state: CompanyLoad, summary: Summary) -> None:
+        """Staged rows into `company`, rejects into their CSV, load tables emptied: at once."""
+        before = conn.scalar(text("SELECT count(*) FROM company"))
+        distinct = conn.execute(text(MERGE)).rowcount if state.staged else 0
+        after = conn.scalar(text("SELECT count(*) FROM company"))
+        summary.inserted = after - before
+        summary.updated = distinct - summary.inserted
+        if state.staged > distinct:
+            summary.notes["repeated in file"] = state.staged - distinct
+        if self.rejects is not None:  # written before the commit: a crash loses no reject
+            query = select(CompanyLoadReject).order_by(CompanyLoadReject.line)
+            self.rejects.rows.extend(
+                {"line": str(r.line), "field": r.field or "", "reason": r.reason, "row": r.row}
+                for r in conn.execute(query)
+            )
+            self.rejects.write()
+        self._clear(conn)
+        conn.commit()
+
+
+def _reject(err: RowError, record: list[str]) -> dict:
+    return {
+        "line": err.line,
+        "field": err.field,
+        "reason": err.reason,
+        "row": ",".join(value.strip() for value in record),
+    }
+
+
+def _copy(conn: Connection, rows: list[tuple]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    raw = conn.connection.driver_connection
+    statement = f"COPY company_staging (line, {COLUMNS}) FROM STDIN (FORMAT csv)"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(buffer.getvalue())
