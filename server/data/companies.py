@@ -8,7 +8,7 @@ times per national file, so it reads fields by position and checks the common ca
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import gt, itemgetter
 from pathlib import Path
 
 from sqlalchemy import select
@@ -48,6 +48,8 @@ STAGED_COLUMNS = (
     "social_network",
 )
 MAX_LENGTHS = {"street_number": 20, "postcode": 5, "phone": 30}
+SOUTH, NORTH, WEST, EAST = check.FRANCE_BOXES["metropolitan"]
+TEXT_LIMITS = tuple(MAX_LENGTHS.get(name, 255) for name in TEXTS)
 FLAG_VALUES = {"": False, "0": False, "false": False, "f": False, "no": False}
 FLAG_VALUES |= {"1": True, "true": True, "t": True, "yes": True}
 FLAG_VALUES |= {"False": False, "True": True}
@@ -165,53 +167,37 @@ class CompanyRowParser:
         """The row as staged, or None for a closed establishment (counted, not loaded)."""
         if len(record) != self.width:
             raise self.fail(line, None, f"expected {self.width} fields separated by ','")
-        (
-            siret,
-            name,
-            naf,
-            headcount,
-            commune,
-            lat,
-            lon,
-            *texts,
-            junior,
-            senior,
-            handicap,
-            pmsmp,
-            social,
-            name_fallback,
-            street_type,
-            closed,
-        ) = (value.strip() for value in self.get([*record, ""]))
-        if closed == "F":
+        record.append("")  # what a column the file lacks reads as
+        values = [value.strip() for value in self.get(record)]
+        del record[-1]
+        siret, name, naf, headcount, commune, lat, lon = values[:7]
+        texts = values[7:14]
+        if values[-1] == "F":
             _bump(self.summary.notes, "closed establishments skipped")
             return None
         if not (len(siret) == 14 and siret.isdigit() and check.luhn_ok(siret)):
             siret = self._check(line, "siret", check.siret, siret)
-        name = name or name_fallback
+        name = name or values[-3]
         if not name:
             raise self.fail(line, "name", "is empty")
-        naf = self._naf(line, naf)
+        if naf not in self.nafs:
+            naf = self._naf(line, naf)
         if commune not in self.communes:
             raise self.fail(line, "commune", f"unknown commune code {commune!r}")
-        lat, lon, geocoded = self._point(line, commune, lat, lon)
+        point = self._point(line, commune, lat, lon)
         if headcount and headcount not in self.headcounts:
             # INSEE files carry codes such as NN or 99 ("not known"): unknown, counted.
             _bump(self.summary.notes, "unknown headcount")
             headcount = ""
-        if street_type and texts[2]:
-            texts[2] = f"{street_type} {texts[2]}"
-        for key, value in zip(TEXTS, texts, strict=True):
-            if len(value) > MAX_LENGTHS.get(key, 255):
-                raise self.fail(line, key, f"longer than {MAX_LENGTHS.get(key, 255)} characters")
-        if len(name) > 255 or len(social) > 255:
-            raise self.fail(line, "name" if len(name) > 255 else "social_network", "too long")
-        raw_flags = (junior, senior, handicap, pmsmp)
-        flags = [FLAG_VALUES.get(v) for v in raw_flags]
+        if values[-2] and texts[2]:
+            texts[2] = f"{values[-2]} {texts[2]}"
+        if any(map(gt, map(len, texts), TEXT_LIMITS)) or max(len(name), len(values[18])) > 255:
+            self._too_long(line, name, texts, values[18])
+        flags = list(map(FLAG_VALUES.get, values[14:18]))
         if None in flags:
             bad = flags.index(None)
-            raise self.fail(line, FLAGS[bad], f"flag must be 0 or 1, got {raw_flags[bad]!r}")
-        sign, number, street, postcode, email, phone, website = (v or None for v in texts)
+            raise self.fail(line, FLAGS[bad], f"flag must be 0 or 1, got {values[14 + bad]!r}")
+        sign, number, street, postcode, email, phone, website = [v or None for v in texts]
         return (
             siret,
             name,
@@ -222,15 +208,23 @@ class CompanyRowParser:
             street,
             postcode,
             commune,
-            lat,
-            lon,
-            geocoded,
+            *point,
             email,
             phone,
             website,
             *flags,
-            social or None,
+            values[18] or None,
         )
+
+    def _too_long(self, line: int, name: str, texts: list[str], social: str) -> None:
+        for key, value in (
+            ("name", name),
+            *zip(TEXTS, texts, strict=True),
+            ("social_network", social),
+        ):
+            limit = MAX_LENGTHS.get(key, 255)
+            if len(value) > limit:
+                raise self.fail(line, key, f"longer than {limit} characters")
 
     def _check(self, line: int, name: str, parse, raw: str):
         try:
@@ -239,8 +233,6 @@ class CompanyRowParser:
             raise self.fail(line, name, str(exc)) from None
 
     def _naf(self, line: int, raw: str) -> str | None:
-        if raw in self.nafs:
-            return raw
         naf = self._check(line, "naf", check.naf, raw)  # 47.11D → 4711D
         if naf == UNKNOWN_NAF:
             _bump(self.summary.notes, "unknown activity")
@@ -250,6 +242,12 @@ class CompanyRowParser:
         return naf
 
     def _point(self, line: int, commune: str, raw_lat: str, raw_lon: str):
+        try:  # the common case: two plain numbers in metropolitan France
+            lat, lon = float(raw_lat), float(raw_lon)
+            if SOUTH <= lat <= NORTH and WEST <= lon <= EAST:
+                return lat, lon, False
+        except ValueError:
+            pass
         if raw_lat or raw_lon:
             lat = self._check(line, "latitude", lambda v: check.coordinate(v, "latitude"), raw_lat)
             lon = self._check(
