@@ -24,31 +24,114 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", ROOT.parent / "shared" / "data"))
 
-LBB_HEADER = (
-    "siret,raisonsociale,enseigne,codenaf,trancheeffectif,numerorue,libellerue,codepostal,"
-    "tel,email,website,flag_alternance,flag_junior,flag_senior,flag_handicap,"
-    "has_multi_geolocations,codecommune,coordinates_x,coordinates_y,departement,"
-    "email_alternance,score_alternance,social_network,phone_alternance,website_alternance,"
-    "contact_mode,flag_poe_afpr,flag_pmsmp,hiring"
-).split(",")
-SIRENE_HEADER = (
-    "siren,nic,siret,statutDiffusionEtablissement,dateCreationEtablissement,"
-    "trancheEffectifsEtablissement,anneeEffectifsEtablissement,etablissementSiege,"
-    "numeroVoieEtablissement,typeVoieEtablissement,libelleVoieEtablissement,"
-    "codePostalEtablissement,libelleCommuneEtablissement,codeCommuneEtablissement,"
-    "etatAdministratifEtablissement,enseigne1Etablissement,denominationUsuelleEtablissement,"
-    "activitePrincipaleEtablissement,nomenclatureActivitePrincipaleEtablissement,"
-    "caractereEmployeurEtablissement,longitude,latitude"
-).split(",")
+LBB_HEADER = [
+    "siret",
+    "raisonsociale",
+    "enseigne",
+    "codenaf",
+    "trancheeffectif",
+    "numerorue",
+    "libellerue",
+    "codepostal",
+    "tel",
+    "email",
+    "website",
+    "flag_alternance",
+    "flag_junior",
+    "flag_senior",
+    "flag_handicap",
+    "has_multi_geolocations",
+    "codecommune",
+    "coordinates_x",
+    "coordinates_y",
+    "departement",
+    "email_alternance",
+    "score_alternance",
+    "social_network",
+    "phone_alternance",
+    "website_alternance",
+    "contact_mode",
+    "flag_poe_afpr",
+    "flag_pmsmp",
+    "hiring",
+]
+SIRENE_HEADER = [
+    "siren",
+    "nic",
+    "siret",
+    "statutDiffusionEtablissement",
+    "dateCreationEtablissement",
+    "trancheEffectifsEtablissement",
+    "anneeEffectifsEtablissement",
+    "etablissementSiege",
+    "numeroVoieEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "codeCommuneEtablissement",
+    "etatAdministratifEtablissement",
+    "enseigne1Etablissement",
+    "denominationUsuelleEtablissement",
+    "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement",
+    "caractereEmployeurEtablissement",
+    "longitude",
+    "latitude",
+]
 # SIRENE's bracket mix for employer establishments, roughly: most are very small.
 HEADCOUNTS = {"00": 30, "01": 25, "02": 14, "03": 10, "11": 8, "12": 6, "21": 3, "22": 2}
 HEADCOUNTS |= {"31": 1, "32": 0.5, "41": 0.3, "42": 0.1, "51": 0.05, "52": 0.02, "NN": 5}
-SURNAMES = (
-    "MARTIN BERNARD THOMAS PETIT ROBERT RICHARD DURAND DUBOIS MOREAU LAURENT SIMON MICHEL "
-    "LEFEBVRE LEROY ROUX DAVID BERTRAND MOREL FOURNIER GIRARD BONNET DUPONT LAMBERT FONTAINE "
-    "ROUSSEAU VINCENT MULLER LEFEVRE FAURE ANDRE MERCIER BLANC GUERIN BOYER GARNIER CHEVALIER "
-    "FRANCOIS LEGRAND GAUTHIER GARCIA PERRIN ROBIN CLEMENT MORIN NICOLAS HENRY ROUSSEL MATHIEU"
-).split()
+SURNAMES = [
+    "MARTIN",
+    "BERNARD",
+    "THOMAS",
+    "PETIT",
+    "ROBERT",
+    "RICHARD",
+    "DURAND",
+    "DUBOIS",
+    "MOREAU",
+    "LAURENT",
+    "SIMON",
+    "MICHEL",
+    "LEFEBVRE",
+    "LEROY",
+    "ROUX",
+    "DAVID",
+    "BERTRAND",
+    "MOREL",
+    "FOURNIER",
+    "GIRARD",
+    "BONNET",
+    "DUPONT",
+    "LAMBERT",
+    "FONTAINE",
+    "ROUSSEAU",
+    "VINCENT",
+    "MULLER",
+    "LEFEVRE",
+    "FAURE",
+    "ANDRE",
+    "MERCIER",
+    "BLANC",
+    "GUERIN",
+    "BOYER",
+    "GARNIER",
+    "CHEVALIER",
+    "FRANCOIS",
+    "LEGRAND",
+    "GAUTHIER",
+    "GARCIA",
+    "PERRIN",
+    "ROBIN",
+    "CLEMENT",
+    "MORIN",
+    "NICOLAS",
+    "HENRY",
+    "ROUSSEL",
+    "MATHIEU",
+]
 FORMS = ("SARL", "SAS", "SASU", "EURL", "SA", "SCI", "", "", "")
 STREETS = ("RUE", "AVENUE", "BOULEVARD", "PLACE", "CHEMIN", "ROUTE", "IMPASSE", "ALLEE")
 STREET_NAMES = (

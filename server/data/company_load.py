@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import Connection, delete, func, insert, select, text
 from tqdm import tqdm
 
@@ -27,7 +28,6 @@ from server.data.rejects import Rejects
 from server.extensions import db
 from server.models import CompanyLoad, CompanyLoadReject, CompanyStaging
 
-CHUNK_ROWS = 50_000
 LOCK_KEY = 0x5C0A1D  # PostgreSQL advisory lock: one company load at a time
 COLUMNS = ", ".join(STAGED_COLUMNS)
 MERGE = (
@@ -92,7 +92,9 @@ class CompanyFileLoad:
                     summary.read, summary.rejected = state.read, state.rejected
                     summary.notes.update(state.notes)
                     self._stream(conn, handle, state, parser, summary)
+                    summary.phases["checked and staged"] = summary.seconds
                     self._merge(conn, state, summary)
+                    summary.phases["merged"] = summary.seconds - sum(summary.phases.values())
                 finally:
                     self._unlock(conn)
         return summary.finish()
@@ -165,6 +167,7 @@ class CompanyFileLoad:
             disable=not self.progress,
         )
         writing: Future | None = None
+        chunk = current_app.config["COMPANY_LOAD_CHUNK_ROWS"]
 
         def write(rows: list[tuple], rejects: list[dict], offset: int, line: int) -> None:
             nonlocal writing
@@ -193,7 +196,7 @@ class CompanyFileLoad:
                         continue
                     if row is not None:
                         rows.append((line, *row))
-                    if len(rows) + len(rejects) >= CHUNK_ROWS:
+                    if len(rows) + len(rejects) >= chunk:
                         write(rows, rejects, lines.offset, line)
                         rows, rejects = [], []
                 write(rows, rejects, lines.offset, base + reader.line_num)
