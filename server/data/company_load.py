@@ -30,12 +30,16 @@ from server.models import CompanyLoad, CompanyLoadReject, CompanyStaging
 
 LOCK_KEY = 0x5C0A1D  # PostgreSQL advisory lock: one company load at a time
 COLUMNS = ", ".join(STAGED_COLUMNS)
+# Column names are this module's constants, never input (hence the nosec marks).
 MERGE = (
-    f"INSERT INTO company ({COLUMNS}) SELECT {COLUMNS} FROM ("
+    f"INSERT INTO company ({COLUMNS}) SELECT {COLUMNS} FROM ("  # nosec B608
     f"SELECT {COLUMNS}, row_number() OVER (PARTITION BY siret ORDER BY line DESC) AS pick "
     "FROM company_staging) AS staged WHERE pick = 1 ON CONFLICT (siret) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in STAGED_COLUMNS if c != "siret")
 )
+
+MARKS = ", ".join("?" * (len(STAGED_COLUMNS) + 1))
+STAGE = f"INSERT INTO company_staging (line, {COLUMNS}) VALUES ({MARKS})"  # nosec B608
 
 
 class LoadBusy(RuntimeError):
@@ -215,10 +219,7 @@ class CompanyFileLoad:
             if self.postgres:
                 _copy(conn, rows)
             else:
-                marks = ", ".join("?" * (len(STAGED_COLUMNS) + 1))
-                conn.exec_driver_sql(
-                    f"INSERT INTO company_staging (line, {COLUMNS}) VALUES ({marks})", rows
-                )
+                conn.exec_driver_sql(STAGE, rows)
         if rejects:
             conn.execute(insert(CompanyLoadReject), rejects)
         state.staged += len(rows)
