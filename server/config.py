@@ -159,6 +159,9 @@ class Config:
     OFFERS_TTL_DAYS: int = 14  # an offer no source lists any more is hidden after this
     OFFERS_REFRESH_CRON: str = "0 5 * * *"  # when each configured source is fetched
     OFFERS_HTTP_BACKOFF_MS: int = 1000  # first retry delay, doubled each retry
+    # `flask data load-companies`: rows checked and committed per checkpoint; an interrupted
+    # load resumes after its last checkpoint.
+    COMPANY_LOAD_CHUNK_ROWS: int = 50_000
     # Search and public API (server/search, server/views/api.py).
     MEILI_INDEX: str = "companies"
     SEARCH_REINDEX_AFTER_IMPORT: bool = True

@@ -105,7 +105,8 @@ def test_unknown_layout_is_refused(runner, tmp_path):
 def test_lbb_layout_header_is_detected():
     from server.data.companies import detect_layout
 
-    assert detect_layout(METZ_FILE) == "labonneboite"
+    header = METZ_FILE.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    assert detect_layout(METZ_FILE, header) == "labonneboite"
 
 
 def test_siret_rules():

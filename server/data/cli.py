@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from server.data.companies import load_companies
+from server.data.company_load import CompanyFileLoad, LoadBusy
 from server.data.hires import SyntheticHistoryError, load_hires
 from server.data.reader import RowError, Summary
 from server.data.reference import ReferenceLoader
@@ -84,10 +84,25 @@ def load_reference(directory: Path | None, skip_invalid: bool, rejects_dir: str 
 @click.option(
     "--rejects", "rejects_path", help="Where to write rejected rows (with --skip-invalid)."
 )
-def load_companies_cmd(file: Path, skip_invalid: bool, rejects_path: str | None) -> None:
-    """Load companies from FILE (La Bonne Boite's layout or the native one)."""
+@click.option("--restart", is_flag=True, help="Start over instead of resuming an interrupted load.")
+def load_companies_cmd(
+    file: Path, skip_invalid: bool, rejects_path: str | None, restart: bool
+) -> None:
+    """Load companies from FILE (La Bonne Boite's layout, INSEE's establishments or the
+    native one). An interrupted load of the same file resumes where it stopped."""
     rejects = _rejects_for(file, skip_invalid, rejects_path)
-    _run(lambda: load_companies(file, rejects, progress=_progress()), rejects)
+    try:
+        summary = CompanyFileLoad(file, rejects, _progress(), restart).run()
+    except RowError as err:
+        raise click.ClickException(
+            f"{err} — nothing was imported (--skip-invalid skips bad rows into a rejects file)"
+        ) from None
+    except LoadBusy as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(summary.line())
+    if rejects is not None and rejects.rows:
+        click.echo(f"rejected rows written to {rejects.path}")
+    companies_changed.send(current_app._get_current_object())
 
 
 @cli.command("load-hires")

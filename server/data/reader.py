@@ -37,6 +37,7 @@ class Summary:
     started: float = field(default_factory=time.monotonic)
     notes: dict[str, int] = field(default_factory=dict)
     finished: float | None = None
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, if timed
 
     def finish(self) -> Summary:
         self.finished = time.monotonic()
@@ -50,8 +51,13 @@ class Summary:
         extra = "".join(f", {k.replace('_', ' ')} {v}" for k, v in self.notes.items())
         return (
             f"{self.name}: read {self.read}, inserted {self.inserted}, updated {self.updated}, "
-            f"rejected {self.rejected}{extra}, {self.seconds:.1f} s"
+            f"rejected {self.rejected}{extra}, {self.seconds:.1f} s{self._phases()}"
         )
+
+    def _phases(self) -> str:
+        if not self.phases:
+            return ""
+        return " (" + ", ".join(f"{k} {v:.1f} s" for k, v in self.phases.items()) + ")"
 
 
 def read_rows(

@@ -26,14 +26,13 @@ FRANCE_BOXES = {
 }
 
 
+# Luhn doubles every second digit from the right, then adds the doubled value's digits.
+_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
 def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
+    kept = sum(map(int, digits[-1::-2]))
+    return (kept + sum(map(int, digits[-2::-2].translate(_DOUBLED)))) % 10 == 0
 
 
 def siret(value: str) -> str:

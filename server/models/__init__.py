@@ -8,6 +8,7 @@ from server.models.application import Application, ApplicationEvent, Attachment
 from server.models.application_start import ApplicationStart
 from server.models.blacklist import BlacklistEntry
 from server.models.company import Company
+from server.models.company_load import CompanyLoad, CompanyLoadReject, CompanyStaging
 from server.models.email import Email, OutboxMessage
 from server.models.hiring import Hire
 from server.models.offer import Offer
@@ -45,7 +46,10 @@ __all__ = [
     "CommunePostcode",
     "Company",
     "CompanyJobScore",
+    "CompanyLoad",
+    "CompanyLoadReject",
     "CompanyOptOut",
+    "CompanyStaging",
     "ContactMode",
     "Email",
     "EmploymentArea",

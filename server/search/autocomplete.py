@@ -22,6 +22,7 @@ EXACT, PREFIX, FUZZY, FUZZY_PREFIX = 1.0, 0.85, 0.7, 0.6
 FUZZY_CANDIDATES = 40
 FUZZY_WHEN_FEWER = 3
 CACHE_SIZE = 4096
+SHORT_WORD = 6
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -134,11 +135,14 @@ class Completer:
         counts = np.bincount(np.concatenate(ids), minlength=len(self.words)).astype(np.int32)
         # Shared trigrams first, then closeness in length.
         closeness = 2 * counts - np.abs(self.lengths - len(word))
-        closeness[counts < 2] = -(1 << 20)
+        # Short words share few trigrams once a letter is wrong (a swap in "occey" leaves
+        # one of five): one shared trigram is enough for them.
+        least = 1 if len(word) <= SHORT_WORD else 2
+        closeness[counts < least] = -(1 << 20)
         take = min(FUZZY_CANDIDATES, len(closeness) - 1)
         matches = []
         for i in np.argpartition(-closeness, take)[:take]:
-            if counts[i] < 2:
+            if counts[i] < least:
                 continue
             other = self.words[i]
             if edit_distance(word, other, limit) <= limit:
