@@ -1,7 +1,7 @@
 """national company loads: checkpoint, staging rows and rejects of a resumable load
 
 Revision ID: 0017_national
-Revises: 0011
+Revises: 0012_partner
 Create Date: 2026-11-30 03:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_national'
-down_revision = '0011'
+down_revision = '0012_partner'
 branch_labels = None
 depends_on = None
 
