@@ -51,6 +51,8 @@ class Application(db.Model):
     status: Mapped[str] = mapped_column(String(30), default="submitted", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The recruiter's final answer (hired or rejection), set once by a conditional UPDATE.
+    final_answer: Mapped[str | None] = mapped_column(String(20))
 
     platform = relationship("Platform")
     attachments: Mapped[list[Attachment]] = relationship(
