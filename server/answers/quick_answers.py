@@ -124,10 +124,14 @@ def validate(action: str, form: dict, at: dt.datetime | None = None) -> dict:
 
 
 def _details(form: dict, name_required: bool) -> dict:
+    """The recruiter's details the form sent; a field left out is not stored (an emptied
+    one is: the recruiter cleared it)."""
+    limits = {"contact_name": 100, "contact_phone": 30, "contact_address": 300}
+    required = {"contact_name"} if name_required else set()
     return {
-        "contact_name": _text(form, "contact_name", name_required, 100),
-        "contact_phone": _text(form, "contact_phone", False, 30),
-        "contact_address": _text(form, "contact_address", False, 300),
+        name: _text(form, name, name in required, limit)
+        for name, limit in limits.items()
+        if name in form or name in required
     }
 
 
