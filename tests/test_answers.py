@@ -111,15 +111,25 @@ def test_rejection_reasons_and_the_anti_discrimination_note(app, client, worker,
     path = _path(app, application_id, "rejection")
     page = client.get(path)
     assert "L1132-1" in page.text
-    assert len(re.findall(r'<option value="', page.text)) == 5
+    # Je Postule's neutral reasons, "prefer not to say" first and chosen by default.
+    reasons = re.findall(r'<input type="radio" name="reason" value="(\w+)"( checked)?', page.text)
+    assert reasons == [
+        ("unspecified", " checked"),
+        ("no_vacancy", ""),
+        ("experience", ""),
+        ("skills", ""),
+        ("education", ""),
+    ]
+    assert "Je préfère ne pas préciser de motif" in html.unescape(page.text)
     csrf = _csrf(page.text)
     assert client.post(path, data={"reason": "rude", "csrf": csrf}).status_code == 400
-    form = {"reason": "position_filled", "csrf": csrf, "step": "send"}
+    form = {"reason": "skills", "csrf": csrf, "step": "send"}
     assert client.post(path, data=form).status_code == 200
     worker("mail")
     with app.app_context():
-        outbox = db.session.scalars(select(OutboxMessage)).all()
-        assert any("le poste est déjà pourvu" in o.text for o in outbox)
+        (outbox,) = db.session.scalars(select(OutboxMessage)).all()
+        reason = "Motif\u00a0: compétences non adaptées au poste au sein de notre entreprise."
+        assert reason in outbox.text
 
 
 @pytest.mark.parametrize("action", ["information", "hired"])

@@ -94,7 +94,7 @@ def test_apply_then_interview_information_and_rejection(live, context, tmp_path)
     # 5. Rejection.
     page.goto(open_recruiter_email(page, live, emails[siret], "Refuser la candidature"))
     sync_api.expect(page.locator(".note")).to_contain_text("L1132-1")
-    page.locator("#reason").select_option("no_opening")
+    page.get_by_label("Pas de poste de ce type disponible pour le moment").check()
     page.get_by_role("button", name="Aperçu avant envoi").click()
     page.get_by_role("button", name="Envoyer").click()
     sync_api.expect(page.locator("main")).to_contain_text("Merci")

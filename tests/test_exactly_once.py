@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy import func, select
 from test_mail_support import make_application, make_company
 
+from server.answers import quick_answers
 from server.applications.tokens import issue_confirm_token
 from server.extensions import db
 from server.links import answer_url, make_token, optout_url
-from server.models import Answer, CompanyOptOut, Email
+from server.models import Answer, Application, CompanyOptOut, Email
 
 THREADS = 10
 
@@ -87,3 +88,74 @@ def test_ten_opt_outs_record_one(app):
     assert all(r.status_code == 200 for r in responses), [r.status_code for r in responses]
     with app.app_context():
         assert count(CompanyOptOut, CompanyOptOut.siret == siret) == 1
+
+
+def test_hired_and_rejection_at_once_one_final_answer(app):
+    """Five "hired" and five "rejection" posts released together: one final answer wins,
+    the candidate gets one email, every other post is told why (409: closed)."""
+    with app.app_context():
+        application = make_application(send_copy=False)
+        with app.test_request_context():
+            links = {
+                action: (
+                    answer_url(application.public_id, action).removeprefix(
+                        app.config["PUBLIC_URL"]
+                    ),
+                    make_token("form", {"application": application.public_id, "action": action}),
+                )
+                for action in ("hired", "rejection")
+            }
+        application_id = application.id
+    counter = iter(range(THREADS))
+
+    def post(client):
+        path, csrf = links["hired" if next(counter) % 2 else "rejection"]
+        form = {"csrf": csrf, "reason": "no_vacancy", "message": "", "step": "send"}
+        return client.post(path, data=form)
+
+    responses = at_once(app, post)
+    codes = sorted(r.status_code for r in responses)
+    assert codes.count(409) >= THREADS // 2 and set(codes) <= {200, 409}, codes
+    with app.app_context():
+        (answer,) = db.session.scalars(
+            select(Answer).where(Answer.application_id == application_id)
+        )
+        assert db.session.get(Application, application_id).final_answer == answer.action
+        assert count(Email, Email.application_id == application_id) == 1
+        assert count(Email, Email.kind == f"answer_{answer.action}") == 1
+
+
+def test_a_final_answer_committed_after_the_check_still_closes(app, monkeypatch):
+    """The race made certain: a rejection commits between an information request's check
+    and its write. The conditional UPDATE refuses the information; nothing follows."""
+    with app.app_context():
+        application = make_application(send_copy=False)
+        with app.test_request_context():
+            path = answer_url(application.public_id, "rejection").removeprefix(
+                app.config["PUBLIC_URL"]
+            )
+            csrf = make_token("form", {"application": application.public_id, "action": "rejection"})
+        application_id = application.id
+    checked = quick_answers.refusal
+
+    def rejected_meanwhile(application, action):
+        found = checked(application, action)
+        if action != "information":  # the rejection's own request checks too
+            return found
+        form = {"csrf": csrf, "reason": "unspecified", "step": "send"}
+        thread = threading.Thread(target=lambda: app.test_client().post(path, data=form))
+        thread.start()  # another request, its own session and transaction
+        thread.join(30)
+        return found
+
+    with app.app_context(), app.test_request_context():
+        application = db.session.get(Application, application_id)
+        monkeypatch.setattr(quick_answers, "refusal", rejected_meanwhile)
+        with pytest.raises(quick_answers.Closed) as closed:
+            quick_answers.record(application, "information", {"message": "Vos dates ?"})
+        monkeypatch.undo()
+        assert closed.value.answer.action == "rejection"
+        actions = db.session.scalars(
+            select(Answer.action).where(Answer.application_id == application_id)
+        )
+        assert list(actions) == ["rejection"]

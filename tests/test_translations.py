@@ -195,7 +195,7 @@ def answered(app):
                 lang=lang, message="", email=f"{lang}@candidate.example", first_name="Lou"
             )
             application.created_at = dt.datetime(2027, 3, 1, 13, 30, tzinfo=dt.UTC)
-            db.session.add(Answer(application_id=application.id, action="hired", detail={}))
+            db.session.add(Answer(application_id=application.id, action="information", detail={}))
             db.session.flush()
             answer = db.session.scalar(
                 db.select(Answer).where(Answer.application_id == application.id)
@@ -246,7 +246,7 @@ def test_recruiter_pages_switch_and_show_paris_time(app, client, answered):
     with app.app_context(), app.test_request_context():
         base = app.config["PUBLIC_URL"]
         form = answer_url(answered["fr"], "interview").removeprefix(base)
-        done = answer_url(answered["fr"], "hired").removeprefix(base)
+        done = answer_url(answered["fr"], "information").removeprefix(base)
     forms = pages(client, form)
     for lang, page in forms.items():
         assert_in(lang, visible(page))
@@ -307,7 +307,7 @@ def every_email(application: Application):
     for action, detail in (
         ("interview", INTERVIEW),
         ("information", {"message": "?"}),
-        ("rejection", {"reason": "position_filled", "message": ""}),
+        ("rejection", {"reason": "no_vacancy", "message": ""}),
         ("hired", {"message": ""}),
     ):
         yield compose.answer_email(application, action, detail, **email_context(action, detail))

@@ -1,4 +1,5 @@
-"""Recruiters' quick answers: validation, recording (once per action), candidate email."""
+"""Recruiters' quick answers: validation, recording (once per action, nothing after a
+final answer: server/answers/states.py), candidate email."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from server import clock
+from server.answers import recruiter_details, states
 from server.delivery import compose
 from server.delivery.queueing import store_and_enqueue
 from server.extensions import db
@@ -33,13 +35,16 @@ TITLES = {
     "hired": _l("Announce the hire"),
 }
 MODE_LABELS = {"on_site": _l("On site"), "phone": _l("By phone"), "video": _l("By video call")}
+# Je Postule's neutral reasons, as the recruiter picks them and the candidate reads them.
 REASON_LABELS = {
-    "position_filled": _l("the position has already been filled"),
-    "no_opening": _l("no hiring is planned at the moment"),
-    "profile_mismatch": _l("the profile does not match the position's needs"),
-    "experience": _l("the position requires more experience"),
-    "other": _l("another reason, given in the message"),
+    "unspecified": _l("I prefer not to give a reason"),
+    "no_vacancy": _l("no position of this kind is available at the moment"),
+    "experience": _l("experience not suited to the position in our company"),
+    "skills": _l("skills not suited to the position in our company"),
+    "education": _l("training or qualifications not suited to the position in our company"),
 }
+# The recruiter's details (server/answers/recruiter_details.py) on these answers' forms.
+WITH_DETAILS = ("interview", "information", "hired")
 
 
 class AnswerError(ValueError):
@@ -54,6 +59,10 @@ class AlreadyAnswered(Exception):
     def __init__(self, answer: Answer) -> None:
         super().__init__(f"already answered at {answer.created_at}")
         self.answer = answer
+
+
+class Closed(AlreadyAnswered):
+    """A final answer was given: no other answer follows it."""
 
 
 def _text(form: dict, name: str, required: bool, limit: int = MAX_TEXT) -> str:
@@ -87,9 +96,11 @@ def validate(action: str, form: dict, at: dt.datetime | None = None) -> dict:
             time = dt.time.fromisoformat(str(form.get("time") or ""))
         except ValueError:
             raise AnswerError("time", gettext("Enter a time.")) from None
-        when = dt.datetime.combine(day, time, tzinfo=PARIS)
-        if when <= (at or clock.now()):
+        now = (at or clock.now()).astimezone(PARIS)
+        if day < now.date():
             raise AnswerError("date", gettext("The interview cannot be in the past."))
+        if dt.datetime.combine(day, time, tzinfo=PARIS) <= now:
+            raise AnswerError("time", gettext("This time has already passed today."))
         mode = str(form.get("mode") or "")
         if mode not in MODES:
             raise AnswerError("mode", gettext("Choose on site, by phone or by video call."))
@@ -98,15 +109,45 @@ def validate(action: str, form: dict, at: dt.datetime | None = None) -> dict:
             "time": time.strftime("%H:%M"),
             "mode": mode,
             "where": _text(form, "where", True, 300),
-            "contact_name": _text(form, "contact_name", True, 100),
+            **_details(form, name_required=True),
             "message": _text(form, "message", False),
         }
     if action == "rejection":
         reason = str(form.get("reason") or "")
         if reason not in REJECTION_REASONS:
             raise AnswerError("reason", gettext("Choose a reason."))
-        return {"reason": reason, "message": _text(form, "message", reason == "other")}
-    return {"message": _text(form, "message", action == "information")}
+        return {"reason": reason, "message": _text(form, "message", False)}
+    return {
+        **_details(form, name_required=False),
+        "message": _text(form, "message", action == "information"),
+    }
+
+
+def _details(form: dict, name_required: bool) -> dict:
+    """The recruiter's details the form sent; a field left out is not stored (an emptied
+    one is: the recruiter cleared it)."""
+    limits = {"contact_name": 100, "contact_phone": 30, "contact_address": 300}
+    required = {"contact_name"} if name_required else set()
+    return {
+        name: _text(form, name, name in required, limit)
+        for name, limit in limits.items()
+        if name in form or name in required
+    }
+
+
+def min_date(at: dt.datetime | None = None) -> str:
+    """The first day an interview can be on (today in Paris), for the date field's `min`."""
+    return (at or clock.now()).astimezone(PARIS).date().isoformat()
+
+
+def initial_form(application: Application, action: str) -> dict:
+    """A new form: the recruiter's details as the company last gave them."""
+    if action not in WITH_DETAILS:
+        return {}
+    form = recruiter_details.remembered(application.siret)
+    if action == "interview" and form.get("contact_address"):
+        form["where"] = form["contact_address"]
+    return form
 
 
 def interview_time(detail: dict) -> dt.datetime:
@@ -120,7 +161,7 @@ def email_context(action: str, detail: dict) -> dict[str, LazyString]:
     context: dict[str, LazyString] = {}
     if action == "interview":
         context["when"] = lazy(format_moment, interview_time(detail))
-    if action == "rejection":
+    if action == "rejection" and detail["reason"] != "unspecified":
         context["reason_label"] = REASON_LABELS[detail["reason"]]
     return context
 
@@ -136,10 +177,25 @@ def existing(application: Application, action: str) -> Answer | None:
     )
 
 
-def record(application: Application, action: str, detail: dict) -> Answer:
-    """Store the answer once, tell the candidate, the timeline and the partner."""
+def refusal(application: Application, action: str) -> AlreadyAnswered | None:
+    """Why `action` cannot be answered now: it was, or a final answer was."""
     if (answer := existing(application, action)) is not None:
-        raise AlreadyAnswered(answer)
+        return AlreadyAnswered(answer)
+    if (final := states.final_answer(application)) is not None:
+        return Closed(final)
+    return None
+
+
+def record(application: Application, action: str, detail: dict) -> Answer:
+    """Store the answer once, tell the candidate, the timeline and the partner.
+
+    Raises AlreadyAnswered for an action answered already, Closed after a final answer.
+    """
+    if (refused := refusal(application, action)) is not None:
+        raise refused
+    if not states.claim(application, action):
+        db.session.rollback()  # a final answer committed meanwhile: maybe this very one
+        raise refusal(application, action) or Closed(states.final_answer(application))
     answer = Answer(application_id=application.id, action=action, detail=detail)
     db.session.add(answer)
     try:
@@ -147,6 +203,8 @@ def record(application: Application, action: str, detail: dict) -> Answer:
     except IntegrityError:
         db.session.rollback()
         raise AlreadyAnswered(existing(application, action)) from None
+    if action in WITH_DETAILS:
+        recruiter_details.remember(application.siret, detail)
     application.status = "answered"
     application.add_event("answered", action=action)
     notify(application, "application.answered", action=action)

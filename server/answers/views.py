@@ -93,11 +93,13 @@ def answer(token: str):
         "reason_labels": quick_answers.REASON_LABELS,
         "modes": quick_answers.MODE_LABELS,
         "csrf": make_token("form", scope),
+        "min_date": quick_answers.min_date(),
     }
-    if (done := quick_answers.existing(application, action)) is not None:
-        return render_template("answers/done.html", answer=done, already=True, **page)
+    if (refused := quick_answers.refusal(application, action)) is not None:
+        return _refused(refused, page)
     if request.method == "GET":
-        return render_template("answers/form.html", form={}, errors={}, **page)
+        form = quick_answers.initial_form(application, action)
+        return render_template("answers/form.html", form=form, errors={}, **page)
     if not _csrf_ok(scope):
         return _problem("invalid", 400, application)
     form = request.form.to_dict()
@@ -114,9 +116,21 @@ def answer(token: str):
     try:
         done = quick_answers.record(application, action, detail)
     except quick_answers.AlreadyAnswered as err:
-        return render_template("answers/done.html", answer=err.answer, already=True, **page)
+        return _refused(err, page)
     current_app.logger.info("answer recorded", extra={"application": application.id})
     return render_template("answers/done.html", answer=done, already=False, **page)
+
+
+def _refused(refused: quick_answers.AlreadyAnswered, page: dict):
+    """This answer was sent already (200: the link still shows it), or a final answer
+    closed the application (409 when the recruiter tried to send another)."""
+    if isinstance(refused, quick_answers.Closed):
+        final = quick_answers.TITLES[refused.answer.action]
+        status = 409 if request.method == "POST" else 200
+        return render_template(
+            "answers/closed.html", final=final, answer=refused.answer, **page
+        ), status
+    return render_template("answers/done.html", answer=refused.answer, already=True, **page)
 
 
 @bp.route("/optout/<token>", methods=["GET", "POST"])

@@ -2,10 +2,13 @@
 
 Registered only when MAIL_PROVIDER is `outbox` and the service is not in production. The
 HTML of each email is served with a sandboxing CSP (no scripts), and its links point at
-PUBLIC_URL, so quick-answer links work from here as from a mailbox.
+PUBLIC_URL, so quick-answer links work from here as from a mailbox: they open in the
+whole tab (`<base target="_top">`), since the pages they lead to refuse to be framed.
 """
 
 from __future__ import annotations
+
+import re
 
 from flask import Blueprint, Flask, abort, render_template
 from sqlalchemy import select
@@ -15,6 +18,9 @@ from server.models import OutboxMessage
 from server.security import PAGE_CSP, allow_framing
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox", template_folder="templates")
+HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
+# Links leave the iframe: the recruiter pages send `frame-ancestors 'none'`.
+BASE = '<base target="_top">'
 
 
 @bp.after_request
@@ -52,7 +58,14 @@ def html(message_id: int):
         "Content-Security-Policy": "sandbox allow-popups allow-top-navigation-by-user-activation"
         " allow-popups-to-escape-sandbox; script-src 'none'",
     }
-    return message.html, 200, headers
+    return _links_to_top(message.html), 200, headers
+
+
+def _links_to_top(html: str) -> str:
+    """The stored email with its links opening in the outbox's tab (the row is unchanged)."""
+    if (head := HEAD.search(html)) is None:
+        return BASE + html
+    return html[: head.end()] + BASE + html[head.end() :]
 
 
 def register(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from server.models.admin_audit import AdminAuditEntry
 from server.models.admin_user import AdminUser
-from server.models.answer import Answer, CompanyOptOut
+from server.models.answer import Answer, CompanyOptOut, RecruiterDetails
 from server.models.api_user import ApiUser
 from server.models.application import Application, ApplicationEvent, Attachment
 from server.models.application_start import ApplicationStart
@@ -62,6 +62,7 @@ __all__ = [
     "OutboxMessage",
     "Offer",
     "Platform",
+    "RecruiterDetails",
     "RelatedJob",
     "RememberedProfile",
     "Rome",

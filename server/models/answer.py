@@ -10,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.extensions import db
 
 ACTIONS = ("interview", "information", "rejection", "hired")
-REJECTION_REASONS = ("position_filled", "no_opening", "profile_mismatch", "experience", "other")
+# An application gets at most one of these, and nothing after it (server/answers/states.py).
+FINAL_ACTIONS = ("rejection", "hired")
+# Je Postule's neutral reasons; "unspecified" gives none to the candidate.
+REJECTION_REASONS = ("unspecified", "no_vacancy", "experience", "skills", "education")
 
 
 def _now() -> dt.datetime:
@@ -43,3 +46,19 @@ class CompanyOptOut(db.Model):
     )
     email: Mapped[str | None] = mapped_column(String(320))  # the address that asked
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class RecruiterDetails(db.Model):
+    """The details a company's recruiter last gave in an answer, offered again in the next
+    one (Je Postule kept them in the browser; here they follow the company)."""
+
+    __tablename__ = "recruiter_details"
+    siret: Mapped[str] = mapped_column(
+        ForeignKey("company.siret", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )

@@ -54,6 +54,8 @@ class Application(db.Model):
     # The platform's screening questions as asked, with the answers: [{"label", "type",
     # "answer"}] (kept with their wording, whatever the platform asks later).
     screening_answers: Mapped[list[dict] | None] = mapped_column(JSON)
+    # The recruiter's final answer (hired or rejection), set once by a conditional UPDATE.
+    final_answer: Mapped[str | None] = mapped_column(String(20))
 
     platform = relationship("Platform")
     attachments: Mapped[list[Attachment]] = relationship(
