@@ -20,9 +20,9 @@ from redis import Redis
 PREFIX = "spontane:mail-batch:"
 OPEN = PREFIX + "open"  # the id of the batch job emails join now
 OPEN_COUNT = PREFIX + "open-count"  # emails it was given so far
-# A job that crashed between creating the key and its enqueue leaves a key no job reads:
-# after this, new emails name a new job (the sweep takes the stranded ones).
-OPEN_TTL_MS = 10_000
+# Hygiene only: a key whose job will never run (its creator crashed before the enqueue,
+# the queue was emptied) is dropped by the recovery sweep, which re-enqueues its emails.
+OPEN_TTL_MS = 600_000
 STARTED_TTL_SECONDS = 3600  # far longer than any writer between its commit and its check
 
 _RESERVE = """
@@ -38,6 +38,11 @@ return {ARGV[1], 1}
 
 _START = """
 redis.call('SET', KEYS[3], 1, 'EX', ARGV[2])
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
+"""
+
+
+_DROP = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
 """
 
@@ -60,6 +65,11 @@ def start(connection: Redis, job_id: str) -> None:
     connection.eval(
         _START, 3, OPEN, OPEN_COUNT, PREFIX + "started:" + job_id, job_id, STARTED_TTL_SECONDS
     )
+
+
+def drop(connection: Redis, job_id: str) -> None:
+    """The sweep found `job_id` in no queue or registry: no email may join it any more."""
+    connection.eval(_DROP, 2, OPEN, OPEN_COUNT, job_id)
 
 
 def started(connection: Redis, job_id: str) -> bool:
