@@ -210,7 +210,10 @@ def _send(
     """One provider call for `chunk`, its outcomes recorded in one transaction."""
     errors: list[tuple[Email, Exception]] = []
     if provider.in_transaction:
-        # The outbox row and the `sent` state commit together, or neither does.
+        # The outbox row and the `sent` state commit together, or neither does. Renewing
+        # the leases first opens the transaction (SQLite would otherwise run the first
+        # savepoint as a transaction of its own, one disk sync per email).
+        _renew_leases([email.id for email, _ in chunk])
         for email, message in chunk:
             savepoint = db.session.begin_nested()
             try:
@@ -247,6 +250,20 @@ def _send(
             result.add(email.id, retry_later(email, job_id, exc))
         else:  # PermanentError, or a message the provider cannot encode (ValueError)
             result.add(email.id, fail(email, str(exc), "".join(traceback.format_exception(exc))))
+
+
+def _renew_leases(email_ids: list[int]) -> None:
+    at = now()
+    db.session.execute(
+        update(Email)
+        .where(
+            Email.id.in_(email_ids),
+            Email.state == "sending",
+            Email.sending_owner == current_owner(),
+        )
+        .values(lease_until=at + dt.timedelta(seconds=lease_seconds()))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _note(email_ids: list[int], exc: Exception) -> None:
