@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from emails.message import FileAttachment, HeaderInjectionError, Message
 from emails.providers import LookupUnsupported, PermanentError, TransientError
@@ -162,23 +163,25 @@ def finish_sent(email: Email, provider: str, message_id: str) -> Outcome:
 def mark_sent(email: Email, provider: str, message_id: str) -> Outcome | None:
     """`finish_sent` within the caller's transaction; None (and nothing written) when the
     row is sent or failed already."""
+    values = {
+        "state": "sent",
+        "provider": provider,
+        "provider_message_id": message_id,
+        "sent_at": now(),
+        "lease_until": None,
+        "last_error": None,
+        "last_traceback": None,
+    }
     done = db.session.execute(
         update(Email)
         .where(Email.id == email.id, Email.state.in_((*TO_SEND, "sending")))
-        .values(
-            state="sent",
-            provider=provider,
-            provider_message_id=message_id,
-            sent_at=now(),
-            lease_until=None,
-            last_error=None,
-            last_traceback=None,
-        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if done.rowcount != 1:
         return None
-    db.session.refresh(email)
+    for name, value in values.items():  # what the row now holds, without reading it again
+        set_committed_value(email, name, value)
     follow_ups = outcomes.after_sent(email)
     return Outcome("sent", follow_ups=[e.id for e in follow_ups])
 
