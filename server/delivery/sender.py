@@ -1,4 +1,5 @@
-"""Send one email row: the body of the "mail" queue's task (`queueing.send_email`).
+"""Send one email row (`queueing.send_email`, MAIL_BATCH_SIZE=0), and the rules the batch
+job (`batch`) applies to each of its rows.
 
 The row is the truth and every change of state is a conditional UPDATE:
 - Only the RQ job the row names (`Email.job_id`) may claim it: pending | delayed →
