@@ -302,11 +302,19 @@ def simple_worker() -> None:
     from rq import SimpleWorker
 
     from server import create_app
-    from server.processes.worker import AppWorker, warm_up
+    from server.extensions import db
+    from server.processes.worker import warm_up
     from server.queues import get_queue
 
-    class SimpleAppWorker(AppWorker, SimpleWorker):
-        pass
+    class SimpleAppWorker(SimpleWorker):
+        """AppWorker's app context, without its per-fork new connections (no fork here)."""
+
+        def perform_job(self, job, queue, *args, **kwargs):
+            with self.app.app_context():
+                try:
+                    return super().perform_job(job, queue, *args, **kwargs)
+                finally:
+                    db.session.remove()
 
     app = create_app()
     warm_up(app)
