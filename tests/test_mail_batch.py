@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 from rq import Queue
+from rq.job import Job
+from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 from test_mail_support import (
     MAILJET_SETTINGS,
@@ -24,6 +26,7 @@ from server.delivery.pipeline import deliver_application
 from server.delivery.recovery import sweep
 from server.extensions import db, redis_store
 from server.models import Application, Email, OutboxMessage
+from server.queues import get_queue
 
 
 @pytest.fixture
@@ -145,3 +148,29 @@ def test_the_sweep_closes_a_batch_job_that_never_reached_the_queue(app, worker):
         worker("mail")
         db.session.expire_all()
         assert {db.session.get(Email, i).state for i in (stranded_id, later_id)} == {"sent"}
+
+
+@pytest.mark.parametrize("app_settings", [{"MAIL_RATE_LIMITS": "1/30"}])
+def test_a_delayed_email_whose_job_runs_early_is_delayed_again(app, worker):
+    with app.app_context():
+        first = make_application(send_copy=False)
+        second = make_application(send_copy=False, email="paul@candidate.example")
+        deliver_application(first.id)
+        (delayed_id,) = deliver_application(second.id)
+        worker("mail")
+        delayed = db.session.get(Email, delayed_id)
+        db.session.refresh(delayed)
+        assert delayed.state == "delayed"
+        # RQ's scheduler moves a job to its queue to the second, so it can run just before
+        # the row's `not_before`: here, well before it.
+        queue = get_queue("mail")
+        scheduled = ScheduledJobRegistry(queue=queue)
+        early = delayed.job_id
+        assert scheduled.get_job_ids() == [early]
+        scheduled.remove(early)
+        queue.enqueue_job(Job.fetch(early, connection=queue.connection))
+        worker("mail")
+        db.session.refresh(delayed)
+        # Booked again and scheduled anew, never left without a job.
+        assert delayed.state == "delayed" and delayed.job_id != early
+        assert scheduled.get_job_ids() == [delayed.job_id]
