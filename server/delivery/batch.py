@@ -2,13 +2,14 @@
 
 The per-email rules of `sender` hold row by row; what is shared is the cost around them:
 - one SELECT reads up to MAIL_BATCH_SIZE rows naming the job, one query their blacklist
-  entries, one Redis round trip their per-address limits (`RateLimiter.acquire_many`),
-  one conditional UPDATE claims them all (pending | delayed | lapsed `sending` → `sending`,
-  the job's own rows only, with lease and owner), one query their attachments;
+  entries, one conditional UPDATE claims them all (pending | delayed | lapsed `sending` →
+  `sending`, the job's own rows only, with lease and owner), one query their attachments;
 - the provider takes them `batch_size` at a time (Mailjet: one Send API call of up to 50
   messages; the outbox: 50 rows; SMTP: one message, over the connection the process
-  keeps), and one transaction per call records the outcomes: for SMTP, which cannot be
-  asked afterwards, a crash still doubles at most the one message in flight.
+  keeps), right after one Redis round trip checks their per-address limits
+  (`RateLimiter.acquire_many`), and one transaction per call records the outcomes: for
+  SMTP, which cannot be asked afterwards, a crash still doubles at most the one message
+  in flight.
 A row over its limit becomes `delayed` until its booked slot, one whose send failed
 retries or fails as in `sender`; a row of another job, or claimed by a live process, is
 left to it. The caller enqueues the follow-ups and retries this returns.
@@ -87,14 +88,15 @@ def run_batch(job_id: str) -> BatchResult:
         claimed = _claim(_sendable(rows, provider, job_id, result), job_id)
         ready = _messages(claimed, result)
         for start in range(0, len(ready), provider.batch_size):
-            _send(ready[start : start + provider.batch_size], provider, job_id, result)
+            chunk = _within_limits(ready[start : start + provider.batch_size], job_id, result)
+            _send(chunk, provider, job_id, result)
 
 
 def _sendable(
     rows: list[Email], provider: Provider, job_id: str, result: BatchResult
 ) -> list[Email]:
-    """The rows to claim now: due, not held by a live claim, not found sent already, not
-    blacklisted, within their limits."""
+    """The rows to claim now: not held by a live claim, not found sent already, not
+    blacklisted."""
     at = now()
     due = []
     for email in rows:
@@ -126,19 +128,31 @@ def _sendable(
             result.add(email.id, fail(email, reason, refused=True))
         else:
             allowed.append(email)
+    return allowed
+
+
+def _within_limits(
+    chunk: list[tuple[Email, Message]], job_id: str, result: BatchResult
+) -> list[tuple[Email, Message]]:
+    """The claimed rows of one provider call that fit their per-address limits now, checked
+    right before the call (so the limits hold for the send times, not the claim's)."""
     delays = get_limiter().acquire_many(
-        [(e.uid, e.limit_sender or "", e.to_address) for e in allowed]
+        [(e.uid, e.limit_sender or "", e.to_address) for e, _ in chunk]
     )
-    sendable = []
-    for email, delay in zip(allowed, delays, strict=True):
+    fits = []
+    for (email, message), delay in zip(chunk, delays, strict=True):
         if delay <= 0:
-            sendable.append(email)
+            fits.append((email, message))
             continue
-        # Over a per-address limit: a later slot is booked; a job runs again for it.
+        # Over a limit: a later slot is booked and a job runs again for it; the claim
+        # led to no send, so it counts as no attempt.
         slot = now() + dt.timedelta(seconds=delay)
-        if move(email, job_id, "delayed", not_before=slot, lease_until=None):
+        moved = move(
+            email, job_id, "delayed", not_before=slot, lease_until=None, attempts=Email.attempts - 1
+        )
+        if moved:
             result.add(email.id, Outcome("delayed", retry_at=slot))
-    return sendable
+    return fits
 
 
 def _blacklisted(addresses: set[str]) -> set[str]:
