@@ -1,13 +1,17 @@
-"""Mail delivery throughput and rate-limit spacing, through a real worker process.
+"""Mail delivery throughput and rate-limit spacing, through real worker processes.
 
-1. Limits off: N applications → N recruiter emails through one `flask worker --burst` to
-   a local aiosmtpd server; emails/s against a baseline of plain smtplib sends to the
-   same server (no database, no queue).
+1. Limits off: N applications → N recruiter emails, each to its own recruiter, sent by
+   one `flask worker --burst` (RQ's forking worker), for each provider — a local aiosmtpd
+   server, the outbox, a local Mailjet stand-in — by the path before batching
+   (MAIL_BATCH_SIZE=0: one job per email) and the batched one (50); emails/s next to
+   the baselines measured in the same run: plain smtplib to the same server (a new
+   connection per email, and one connection for all: no database, no queue) and RQ's
+   SimpleWorker (no fork) on the one-job-per-email path.
 2. Limits on: applications from different candidates to ONE recruiter, all delivered by a
    worker with the scheduler; prints the busiest windows of the arrival times against
    the configured limits.
 
-Embedded SQLite and Redis in a temporary instance; nothing leaves 127.0.0.1.
+Embedded SQLite and Redis in temporary instances; nothing leaves 127.0.0.1.
 
     python bench/bench_mail.py [--quick]
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import smtplib
 import subprocess
 import sys
@@ -26,9 +31,10 @@ from email.message import EmailMessage
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from aiosmtpd.controller import Controller  # noqa: E402
+from test_mail_support import MAILJET_SETTINGS, http_server, mailjet_handler  # noqa: E402
 
 from emails.ratelimit import parse_limits  # noqa: E402
 
@@ -51,18 +57,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def make_app(instance: Path, port: int, limits: str):
+def make_app(instance: Path, settings: dict):
     from server import create_app
     from server.config import Config
 
-    config = Config(
-        ENV="development",
-        INSTANCE_PATH=str(instance),
-        MAIL_PROVIDER="smtp",
-        SMTP_PORT=port,
-    )
-    config.extra["MAIL_RATE_LIMITS"] = limits
+    config = Config(ENV="development", INSTANCE_PATH=str(instance))
+    config.extra.update(settings)
     return create_app(config)
+
+
+def smtp_settings(port: int, limits: str = "off") -> dict:
+    return {"MAIL_PROVIDER": "smtp", "SMTP_PORT": port, "MAIL_RATE_LIMITS": limits}
 
 
 def prepare(app, count: int, one_recruiter: bool) -> None:
@@ -103,7 +108,9 @@ def prepare(app, count: int, one_recruiter: bool) -> None:
             deliver_application(application.id)
 
 
-def worker(app, instance: Path, port: int, limits: str, burst: bool) -> subprocess.Popen:
+def worker(
+    app, instance: Path, settings: dict, burst: bool, simple: bool = False
+) -> subprocess.Popen:
     from server.extensions import redis_store
 
     env = {
@@ -111,13 +118,14 @@ def worker(app, instance: Path, port: int, limits: str, burst: bool) -> subproce
         "FLASK_APP": "server:create_app",
         "INSTANCE_PATH": str(instance),
         "REDIS_URL": redis_store.url(app),
-        "MAIL_PROVIDER": "smtp",
-        "SMTP_PORT": str(port),
-        "MAIL_RATE_LIMITS": limits,
+        **{name: str(value) for name, value in settings.items()},
     }
-    command = [sys.executable, "-m", "flask", "worker", "--queue", "mail"]
+    if simple:  # RQ's SimpleWorker: every job in the worker's own process, no fork
+        command = [sys.executable, __file__, "--simple-worker"]
+    else:
+        command = [sys.executable, "-m", "flask", "worker", "--queue", "mail"]
     return subprocess.Popen(
-        command + (["--burst"] if burst else []),
+        command + (["--burst"] if burst and not simple else []),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -139,14 +147,23 @@ def migrate(instance: Path) -> None:
     )
 
 
-def baseline(port: int, count: int) -> float:
-    start = time.perf_counter()
+def smtplib_loop(port: int, count: int, reuse: bool) -> float:
+    """Plain smtplib to the same server, no database, no queue: emails/s."""
+    messages = []
     for i in range(count):
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = "a@x.example", "b@x.example", str(i)
         message.set_content("Hello")
+        messages.append(message)
+    start = time.perf_counter()
+    if reuse:
         with smtplib.SMTP("127.0.0.1", port) as client:
-            client.send_message(message)
+            for message in messages:
+                client.send_message(message)
+    else:
+        for message in messages:
+            with smtplib.SMTP("127.0.0.1", port) as client:
+                client.send_message(message)
     return count / (time.perf_counter() - start)
 
 
@@ -159,30 +176,95 @@ def busiest(arrivals: list[float], seconds: float) -> int:
     return best
 
 
-def throughput(instance: Path, count: int) -> None:
+def sent_rate(app, first_id: int) -> tuple[int, float]:
+    """(emails sent, steady emails/s from the first to the last `sent_at`)."""
+    from sqlalchemy import select
+
+    from server.extensions import db
+    from server.models import Email
+
+    with app.app_context():
+        times = sorted(
+            db.session.scalars(
+                select(Email.sent_at).where(Email.id >= first_id, Email.state == "sent")
+            )
+        )
+        db.session.remove()
+    if len(times) < 2:
+        return len(times), 0.0
+    return len(times), (len(times) - 1) / (times[-1] - times[0]).total_seconds()
+
+
+def run_path(settings: dict, count: int, simple: bool = False) -> tuple[float, str]:
+    """Deliver `count` applications with `settings` through one burst worker: emails/s."""
+    from sqlalchemy import func, select
+
+    from server.extensions import db
+    from server.models import Email
+
+    with tempfile.TemporaryDirectory() as tmp:
+        instance = Path(tmp) / "throughput"
+        migrate(instance)
+        app = make_app(instance, settings)
+        # The worker's CPU time (its work horses' included): unlike emails/s, it hardly
+        # depends on what else the machine runs. Its start-up, measured on an empty
+        # queue, is taken off.
+        idle = child_cpu(lambda: worker(app, instance, settings, burst=True, simple=simple))
+        prepare(app, count, one_recruiter=False)
+        with app.app_context():
+            first_id = db.session.scalar(select(func.min(Email.id)))
+            db.session.remove()
+        start = time.perf_counter()
+        busy = child_cpu(lambda: worker(app, instance, settings, burst=True, simple=simple))
+        elapsed = time.perf_counter() - start
+        delivered, rate = sent_rate(app, first_id)
+    cpu = (busy - idle) * 1000 / max(delivered, 1)
+    return rate, f"{cpu:5.1f} ms CPU/email; {delivered}/{count} sent, {elapsed:.0f} s in all"
+
+
+def child_cpu(start) -> float:
+    """CPU seconds of the process `start()` returns, and of its children, once it ended."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start().wait()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def throughput(count: int, old_count: int) -> None:
+    """Every figure of part 1, each with the baselines of this run."""
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
+    rows = []
     try:
-        app = make_app(instance, controller.port, "off")
-        prepare(app, count, one_recruiter=False)
-        start = time.perf_counter()
-        process = worker(app, instance, controller.port, "off", burst=True)
-        process.wait()
-        elapsed = time.perf_counter() - start
-        delivered = len(sink.arrivals)
-        # Steady state: first to last arrival (the worker's start-up is reported apart).
-        steady = sink.arrivals[-1] - sink.arrivals[0] if delivered > 1 else elapsed
-        rate = (delivered - 1) / steady if delivered > 1 else 0.0
-        sink.arrivals.clear()
-        base = baseline(controller.port, count)
+        smtp = smtp_settings(controller.port)
+        new_conn = smtplib_loop(controller.port, count, reuse=False)
+        one_conn = smtplib_loop(controller.port, count, reuse=True)
+        rows.append(("bare smtplib, a connection per email", new_conn, ""))
+        rows.append(("bare smtplib, one connection", one_conn, ""))
+        simple, note = run_path({**smtp, "MAIL_BATCH_SIZE": 0}, old_count, simple=True)
+        rows.append(("smtp: SimpleWorker, one job per email", simple, note))
+        with http_server(mailjet_handler) as (url, _):
+            mailjet = {**MAILJET_SETTINGS, "MAILJET_API_URL": url, "MAIL_RATE_LIMITS": "off"}
+            providers = [
+                ("smtp", smtp),
+                ("outbox", {"MAIL_PROVIDER": "outbox", "MAIL_RATE_LIMITS": "off"}),
+                ("mailjet (local stand-in)", mailjet),
+            ]
+            for name, settings in providers:
+                old, note = run_path({**settings, "MAIL_BATCH_SIZE": 0}, old_count)
+                rows.append((f"{name}: worker, one job per email (before)", old, note))
+                new, note = run_path({**settings, "MAIL_BATCH_SIZE": 50}, count)
+                rows.append((f"{name}: worker, batched (50)", new, f"{note}; ×{new / old:.1f}"))
     finally:
         controller.stop()
     print(
-        f"limits off: {delivered}/{count} emails through one worker in {elapsed:.1f} s "
-        f"(start-up included); steady {rate:.1f} emails/s; plain smtplib baseline "
-        f"{base:.0f} emails/s; ratio {rate / base:.3f}"
+        f"limits off, emails/s (baselines: smtplib {new_conn:.0f} and {one_conn:.0f}/s, "
+        f"SimpleWorker {simple:.1f}/s):"
     )
+    for label, rate, note in rows:
+        ratios = f"{rate / simple:5.1f}× SimpleWorker, {rate / new_conn:4.2f}× smtplib"
+        print(f"  {label:<48} {rate:7.1f}/s  ({ratios}) {note}")
 
 
 def spacing(instance: Path, count: int, limits: str) -> None:
@@ -190,10 +272,11 @@ def spacing(instance: Path, count: int, limits: str) -> None:
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        app = make_app(instance, controller.port, limits)
+        settings = smtp_settings(controller.port, limits)
+        app = make_app(instance, settings)
         prepare(app, count, one_recruiter=True)
         start = time.monotonic()
-        process = worker(app, instance, controller.port, limits, burst=False)
+        process = worker(app, instance, settings, burst=False)
         deadline = start + 600
         while len(sink.arrivals) < count and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -213,15 +296,46 @@ def spacing(instance: Path, count: int, limits: str) -> None:
     )
 
 
+def simple_worker() -> None:
+    """`--simple-worker`: burst-run the mail queue with RQ's SimpleWorker (settings from
+    the environment, as `flask worker`)."""
+    from rq import SimpleWorker
+
+    from server import create_app
+    from server.extensions import db
+    from server.processes.worker import warm_up
+    from server.queues import get_queue
+
+    class SimpleAppWorker(SimpleWorker):
+        """AppWorker's app context, without its per-fork new connections (no fork here)."""
+
+        def perform_job(self, job, queue, *args, **kwargs):
+            with self.app.app_context():
+                try:
+                    return super().perform_job(job, queue, *args, **kwargs)
+                finally:
+                    db.session.remove()
+
+    app = create_app()
+    warm_up(app)
+    with app.app_context():
+        w = SimpleAppWorker([get_queue("mail", app)], connection=get_queue("mail", app).connection)
+        w.app = app
+        w.work(burst=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small run (about 30 s)")
+    parser.add_argument("--quick", action="store_true", help="small run (about a minute)")
+    parser.add_argument("--simple-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    count, spaced, limits = (100, 20, "2/1,5/5") if args.quick else (500, 100, "5/1,20/10")
-    with tempfile.TemporaryDirectory() as tmp:
-        instance = Path(tmp) / "throughput"
-        migrate(instance)
-        throughput(instance, count)
+    if args.simple_worker:
+        simple_worker()
+        return
+    count, old_count, spaced, limits = (
+        (300, 60, 20, "2/1,5/5") if args.quick else (1000, 150, 100, "5/1,20/10")
+    )
+    throughput(count, old_count)
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp) / "spacing"
         migrate(instance)

@@ -138,11 +138,23 @@ class RateLimiter:
 
         With a wait, the slot is booked for `member`: call again when it comes.
         """
-        if not self.limits:
-            return 0.0
-        keys = [f"{KEY_PREFIX}from:{sender.lower()}", f"{KEY_PREFIX}to:{recipient.lower()}"]
+        return self.acquire_many([(member, sender, recipient)], now)[0]
+
+    def acquire_many(
+        self, sends: list[tuple[str, str, str]], now: float | None = None
+    ) -> list[float]:
+        """`acquire` for each (member, sender, recipient), in order, in one round trip:
+        each script call stays atomic, and a later send to the same address sees the
+        earlier ones of the list."""
+        if not self.limits or not sends:
+            return [0.0] * len(sends)
         now = time.time() if now is None else now
-        args: list[object] = [f"{now:.6f}", member, len(self.limits)]
-        for limit in self.limits:
-            args += [limit.count, limit.seconds]
-        return max(0.0, float(self._script(keys=keys, args=args)))
+        with self.connection.pipeline(transaction=False) as pipe:
+            for member, sender, recipient in sends:
+                keys = [f"{KEY_PREFIX}from:{sender.lower()}", f"{KEY_PREFIX}to:{recipient.lower()}"]
+                args: list[object] = [f"{now:.6f}", member, len(self.limits)]
+                for limit in self.limits:
+                    args += [limit.count, limit.seconds]
+                self._script(keys=keys, args=args, client=pipe)
+            answers = pipe.execute()
+        return [max(0.0, float(answer)) for answer in answers]

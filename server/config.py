@@ -135,6 +135,9 @@ class Config:
     MAIL_SWEEP_SECONDS: int = 60  # how often the recovery sweep runs (server/schedule.py)
     MAIL_RETRY_DELAYS: str = "10,60,300,900,3600"  # seconds before each retry, the last repeated
     MAIL_PROVIDER_TIMEOUT: int = 30  # seconds for one call to Mailjet or the SMTP server
+    # Emails claimed per round by one "mail" job (server/delivery/batch.py); 0: one job per
+    # email (the path before batching, kept for comparison: bench/bench_mail.py).
+    MAIL_BATCH_SIZE: int = 50
     ANSWER_LINK_DAYS: int = 60
     BLACKLIST_DAYS: int = 30
     ATTACHMENT_RETENTION_DAYS: int = 30

@@ -34,6 +34,16 @@ def test_bookings_respect_every_window(connection):
     assert delays == pytest.approx(expected, abs=1e-5)
 
 
+def test_a_batch_in_one_round_trip_books_as_one_by_one(connection):
+    limiter = RateLimiter(connection, parse_limits("1/1,3/60"))
+    now = time.time()
+    sends = [(f"b{i}", "cand@x.example", "rh@batch.example") for i in range(5)]
+    sends.append(("other", "someone@x.example", "rh@other.example"))
+    # In list order, each sees the ones before it: the same bookings as test above.
+    assert limiter.acquire_many(sends, now=now) == pytest.approx([0, 1, 2, 60, 61, 0], abs=1e-5)
+    assert RateLimiter(connection, []).acquire_many(sends) == [0.0] * 6  # limits off
+
+
 def test_sender_and_recipient_limits_are_separate(connection):
     limiter = RateLimiter(connection, parse_limits("1/10"))
     now = time.time()

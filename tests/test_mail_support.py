@@ -96,6 +96,7 @@ class Recorder:
         self.requests: list[dict] = []
         self.responses: list[tuple[int, object]] = []  # consumed in order, then default
         self.default: tuple[int, object] = (200, {})
+        self.refuse: set[str] = set()  # Mailjet: recipients whose message it refuses
         self.block = threading.Event()  # set → handlers run; clear → they wait
         self.block.set()
         self.arrived = threading.Event()
@@ -178,10 +179,16 @@ def mailjet_handler(recorder: Recorder, method, path, headers, body):
         problems = check_send_payload(payload)
         results = []
         if not problems and not recorder.responses:
-            # Accepted (and listable by CustomID) before the answer goes out.
+            # Each message on its own: Mailjet sends the valid ones of a call even when
+            # others fail, and then answers 400 with one result per message, in order.
             recorder.sent = getattr(recorder, "sent", {})
             for m in payload["Messages"]:
-                message_id = 576460750000000000 + len(recorder.requests)
+                refused = [t["Email"] for t in m["To"] if t["Email"] in recorder.refuse]
+                if refused:
+                    error = {"ErrorMessage": f"blocked: {refused[0]}", "StatusCode": 400}
+                    results.append({"Status": "error", "Errors": [error]})
+                    continue
+                message_id = 576460750000000001 + len(recorder.sent)
                 recorder.sent[m.get("CustomID")] = message_id
                 to = [
                     {
@@ -213,7 +220,8 @@ def mailjet_handler(recorder: Recorder, method, path, headers, body):
                 json.dumps({"Messages": [{"Status": "error", "Errors": [error]}]}),
                 ("application/json"),
             )
-        return 200, json.dumps({"Messages": results}), "application/json"
+        status = 400 if any(r["Status"] == "error" for r in results) else 200
+        return status, json.dumps({"Messages": results}), "application/json"
     if method == "GET" and url.path == "/v3/REST/message":
         custom_id = parse_qs(url.query).get("CustomID", [""])[0]
         sent = getattr(recorder, "sent", {})
@@ -241,6 +249,7 @@ class SmtpSink:
 
     def __init__(self) -> None:
         self.messages: list = []
+        self.peers: list = []
         self.refuse: dict[str, str] = {}  # recipient → SMTP reply
         self.hold = threading.Event()
         self.hold.set()
@@ -266,6 +275,7 @@ class SmtpSink:
             self.dropped.set()
             raise
         self.messages.append(envelope)
+        self.peers.append(session.peer)  # one per connection the client opened
         return "250 Message accepted"
 
 

@@ -37,10 +37,28 @@ class LookupUnsupported(Exception):
 
 class Provider(ABC):
     name: str
+    # Messages handed over per call of `send_many` (and recorded per transaction): one for
+    # SMTP, so a crash between the server's acceptance and our commit doubles one message.
+    batch_size: int = 1
+    # True when `send` only adds to the caller's database transaction (the outbox): the
+    # message exists once that transaction commits, and not at all if it rolls back.
+    in_transaction: bool = False
 
     @abstractmethod
     def send(self, message: Message) -> str:
         """Hand `message` over; return the provider's message id. Raises ProviderError."""
+
+    def send_many(self, messages: list[Message]) -> list[str | Exception]:
+        """Hand up to `batch_size` messages over: each one's message id or its error, in
+        order (a ProviderError, or ValueError for a message that cannot be encoded). Any
+        other error (a bug) propagates."""
+        results: list[str | Exception] = []
+        for message in messages:
+            try:
+                results.append(self.send(message))
+            except (ProviderError, ValueError) as exc:
+                results.append(exc)
+        return results
 
     def lookup(self, custom_id: str) -> str | None:
         """The provider's id of the message sent with `custom_id`, or None if it has none.

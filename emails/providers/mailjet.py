@@ -8,6 +8,7 @@ also sends an `Idempotency-Key` derived from the payload.
 from __future__ import annotations
 
 import base64
+import json
 from email.headerregistry import Address
 
 from mailjet_rest import Client
@@ -20,7 +21,7 @@ from mailjet_rest.errors import (
 )
 
 from emails.message import Message
-from emails.providers.base import PermanentError, Provider, TransientError
+from emails.providers.base import PermanentError, Provider, ProviderError, TransientError
 
 
 def _contact(box: Address) -> dict[str, str]:
@@ -35,6 +36,11 @@ def _contact(box: Address) -> dict[str, str]:
 
 def build_payload(message: Message) -> dict:
     """The documented Send API v3.1 body for one message."""
+    return {"Messages": [build_item(message)]}
+
+
+def build_item(message: Message) -> dict:
+    """One entry of the Send API v3.1 `Messages` list."""
     item: dict[str, object] = {
         "From": _contact(message.sender),
         "To": [_contact(message.recipient)],
@@ -59,7 +65,7 @@ def build_payload(message: Message) -> dict:
             }
             for a in message.attachments
         ]
-    return {"Messages": [item]}
+    return item
 
 
 def _status(exc: Exception) -> int | None:
@@ -82,8 +88,36 @@ def _classify(exc: Exception) -> Exception:
     return PermanentError(f"mailjet: {exc}", status=status)
 
 
+def _result(message: Message, answer: object) -> str | ProviderError:
+    """One message's entry of the answer: its MessageID, or why it was not sent."""
+    if not isinstance(answer, dict):
+        return TransientError("mailjet: no result for the message", outcome_unknown=True)
+    if answer.get("Status") == "success":
+        custom_id = answer.get("CustomID")
+        if custom_id not in (None, "", message.custom_id):
+            # Not the message we think: never guess, the next attempt looks it up.
+            return TransientError("mailjet: results out of order", outcome_unknown=True)
+        return str(answer["To"][0]["MessageID"])
+    errors = answer.get("Errors") or [{}]
+    status = errors[0].get("StatusCode")
+    return PermanentError(
+        f"mailjet: {errors[0].get('ErrorMessage', answer)}",
+        status=int(status) if isinstance(status, int) else None,
+    )
+
+
+def _per_message(exc: Exception, count: int) -> list | None:
+    """A 400 answer's `Messages` list, when it has one entry per message sent."""
+    try:
+        answers = json.loads(getattr(exc, "response_body", "") or "")["Messages"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return answers if isinstance(answers, list) and len(answers) == count else None
+
+
 class MailjetProvider(Provider):
     name = "mailjet"
+    batch_size = 50  # the Send API v3.1 limit per call
 
     def __init__(
         self, api_key: str, api_secret: str, api_url: str = "", timeout: float = 30
@@ -95,15 +129,45 @@ class MailjetProvider(Provider):
         self._rest = Client(auth=(api_key, api_secret), version="v3", **options)
 
     def send(self, message: Message) -> str:
+        (result,) = self.send_many([message])
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def send_many(self, messages: list[Message]) -> list[str | Exception]:
+        """One POST for all of them, `CustomID` = each email's uid; results in order.
+
+        Mailjet processes every message of the call even when some fail, and then answers
+        400 with one result per message: the successful ones did go out.
+        """
+        items: dict[int, dict] = {}
+        results: list[str | Exception] = []
+        for i, message in enumerate(messages):
+            try:
+                items[i] = build_item(message)
+                results.append("")
+            except ValueError as exc:  # this one cannot be encoded: the others still go
+                results.append(exc)
+        if items:
+            posted = self._post([messages[i] for i in items], list(items.values()))
+            for i, result in zip(items, posted, strict=True):
+                results[i] = result
+        return results
+
+    def _post(self, messages: list[Message], items: list[dict]) -> list[str | Exception]:
         try:
-            response = self._send.send.create(data=build_payload(message))
+            response = self._send.send.create(data={"Messages": items})
+            answers = response.json().get("Messages") or []
         except (ApiError, MailjetApiError) as exc:
-            raise _classify(exc) from exc
-        result = response.json()["Messages"][0]
-        if result.get("Status") != "success":
-            errors = result.get("Errors") or [{}]
-            raise PermanentError(f"mailjet: {errors[0].get('ErrorMessage', result)}")
-        return str(result["To"][0]["MessageID"])
+            answers = _per_message(exc, len(messages)) if _status(exc) == 400 else None
+            if answers is None:
+                error = _classify(exc)
+                error.__cause__ = exc
+                return [error] * len(messages)
+        except ValueError:  # not JSON: whether it was taken is unknown
+            answers = []
+        answers = answers if len(answers) == len(messages) else [None] * len(messages)
+        return [_result(m, a) for m, a in zip(messages, answers, strict=True)]
 
     def lookup(self, custom_id: str) -> str | None:
         try:

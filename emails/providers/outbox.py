@@ -21,6 +21,8 @@ class OutboxStore(Protocol):
 
 class OutboxProvider(Provider):
     name = "outbox"
+    batch_size = 50
+    in_transaction = True
 
     def __init__(self, store: OutboxStore) -> None:
         self.store = store

@@ -7,8 +7,10 @@ the time between the server accepting the message and our database recording it.
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
+import time
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -45,7 +47,12 @@ def build_mime(message: Message) -> EmailMessage:
 
 
 class SmtpProvider(Provider):
+    """One connection per process, reused from one message to the next (a new TCP and
+    SMTP handshake per email cost more than the send itself); dropped on any error and
+    opened again for the next message."""
+
     name = "smtp"
+    IDLE_CHECK_SECONDS = 5  # a connection idle longer is checked (NOOP) before reuse
 
     def __init__(
         self,
@@ -63,35 +70,75 @@ class SmtpProvider(Provider):
         self.starttls = starttls
         # smtplib's own default does not check the certificate: always verify it.
         self.tls_context = tls_context or ssl.create_default_context()
+        self._client: smtplib.SMTP | None = None
+        self._pid = 0  # the process that opened `_client`: a forked child opens its own
+        self._used = 0.0
 
-    def send(self, message: Message) -> str:
-        mime = build_mime(message)
+    def _connect(self) -> smtplib.SMTP:
         try:
             client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         except (OSError, smtplib.SMTPException) as exc:
             raise TransientError(f"smtp connect: {exc}") from exc
-        with client:
+        try:
+            if self.starttls:
+                client.starttls(context=self.tls_context)
+            if self.username:
+                client.login(self.username, self.password)
+        except smtplib.SMTPResponseException as exc:
+            _close(client)
+            raise _by_code(exc.smtp_code, f"smtp: {exc}") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            _close(client)
+            raise TransientError(f"smtp: {exc}") from exc
+        return client
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._client is not None and self._pid != os.getpid():
+            self._client = None  # the parent's socket: never written to from here
+        if self._client is not None and time.monotonic() - self._used > self.IDLE_CHECK_SECONDS:
             try:
-                if self.starttls:
-                    client.starttls(context=self.tls_context)
-                if self.username:
-                    client.login(self.username, self.password)
-            except smtplib.SMTPResponseException as exc:
-                raise _by_code(exc.smtp_code, f"smtp: {exc}") from exc
-            except (OSError, smtplib.SMTPException) as exc:
-                raise TransientError(f"smtp: {exc}") from exc
-            try:
-                client.send_message(mime)
-            except smtplib.SMTPRecipientsRefused as exc:
-                code = min(code for code, _ in exc.recipients.values())
-                raise _by_code(code, f"smtp: recipient refused: {exc.recipients}") from exc
-            except smtplib.SMTPResponseException as exc:
-                raise _by_code(exc.smtp_code, f"smtp: {exc}") from exc
-            except smtplib.SMTPNotSupportedError as exc:  # SMTPUTF8 needed, not offered
-                raise PermanentError(f"smtp: {exc}") from exc
-            except (OSError, smtplib.SMTPException) as exc:
-                raise TransientError(f"smtp: {exc}", outcome_unknown=True) from exc
+                alive = self._client.noop()[0] == 250
+            except (OSError, smtplib.SMTPException):
+                alive = False
+            if not alive:
+                self.close()
+        if self._client is None:
+            self._client, self._pid = self._connect(), os.getpid()
+            self._used = time.monotonic()
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None and self._pid == os.getpid():
+            _close(self._client)
+        self._client = None
+
+    def send(self, message: Message) -> str:
+        mime = build_mime(message)
+        client = self._connection()
+        try:
+            client.send_message(mime)
+        except smtplib.SMTPRecipientsRefused as exc:
+            # smtplib reset the transaction: the connection serves the next message.
+            code = min(code for code, _ in exc.recipients.values())
+            raise _by_code(code, f"smtp: recipient refused: {exc.recipients}") from exc
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            raise _by_code(exc.smtp_code, f"smtp: {exc}") from exc
+        except smtplib.SMTPNotSupportedError as exc:  # SMTPUTF8 needed, not offered
+            self.close()
+            raise PermanentError(f"smtp: {exc}") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise TransientError(f"smtp: {exc}", outcome_unknown=True) from exc
+        self._used = time.monotonic()
         return mime["Message-ID"]
+
+
+def _close(client: smtplib.SMTP) -> None:
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException):
+        client.close()
 
 
 def _by_code(code: int, text: str) -> Exception:

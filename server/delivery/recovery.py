@@ -24,6 +24,7 @@ from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import select
 
 from server.clock import aware, now
+from server.delivery import dispatch
 from server.delivery.owners import process_alive
 from server.delivery.pipeline import deliver_application
 from server.delivery.queueing import enqueue
@@ -132,7 +133,10 @@ def _recover(email: Email, jobs: Jobs, at: dt.datetime, grace: dt.timedelta) -> 
         return "enqueued"
     if job_id in jobs.waiting or job_id in jobs.started:
         return None
-    # Scheduled but overdue: the scheduler that should have moved it is not running.
+    # Scheduled but overdue (the scheduler that should have moved it is not running), or
+    # its batch job never reached the queue: no email may join that job any more.
+    if job_id is not None:
+        dispatch.drop(get_queue("mail").connection, job_id)
     enqueue(email)
     return "enqueued"
 

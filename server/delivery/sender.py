@@ -1,4 +1,5 @@
-"""Send one email row: the body of the "mail" queue's task (`queueing.send_email`).
+"""Send one email row (`queueing.send_email`, MAIL_BATCH_SIZE=0), and the rules the batch
+job (`batch`) applies to each of its rows.
 
 The row is the truth and every change of state is a conditional UPDATE:
 - Only the RQ job the row names (`Email.job_id`) may claim it: pending | delayed →
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from emails.message import FileAttachment, HeaderInjectionError, Message
 from emails.providers import LookupUnsupported, PermanentError, TransientError
@@ -87,7 +89,7 @@ def deliver(email_id: int, job_id: str | None = None) -> Outcome:
     if delay > 0:
         # Over a per-address limit: a later slot is booked; a job runs again for it.
         at = now() + dt.timedelta(seconds=delay)
-        moved = _move(email, job_id, "delayed", not_before=at, lease_until=None)
+        moved = move(email, job_id, "delayed", not_before=at, lease_until=None)
         return Outcome("delayed", retry_at=at) if moved else Outcome("superseded")
 
     if not _claim(email, job_id):
@@ -95,7 +97,7 @@ def deliver(email_id: int, job_id: str | None = None) -> Outcome:
     try:
         message_id = provider.send(_message(email))
     except TransientError as exc:
-        return _retry_later(email, job_id, exc)
+        return retry_later(email, job_id, exc)
     except (PermanentError, HeaderInjectionError, ValueError) as exc:
         return fail(email, str(exc), traceback.format_exc())
     except Exception as exc:
@@ -126,7 +128,7 @@ def _claim(email: Email, job_id: str) -> bool:
     return claimed.rowcount == 1
 
 
-def _move(email: Email, job_id: str, state: str, **values: object) -> bool:
+def move(email: Email, job_id: str, state: str, **values: object) -> bool:
     """Conditional transition of the row this job holds."""
     moved = db.session.execute(
         update(Email)
@@ -151,26 +153,37 @@ def _note(email: Email, error: str, trace: str | None) -> None:
 
 def finish_sent(email: Email, provider: str, message_id: str) -> Outcome:
     """The provider has the message: `sent`, whoever holds the row now (it went out)."""
+    outcome = mark_sent(email, provider, message_id)
+    if outcome is None:
+        db.session.rollback()
+        return Outcome("done")
+    db.session.commit()
+    return outcome
+
+
+def mark_sent(email: Email, provider: str, message_id: str) -> Outcome | None:
+    """`finish_sent` within the caller's transaction; None (and nothing written) when the
+    row is sent or failed already."""
+    values = {
+        "state": "sent",
+        "provider": provider,
+        "provider_message_id": message_id,
+        "sent_at": now(),
+        "lease_until": None,
+        "last_error": None,
+        "last_traceback": None,
+    }
     done = db.session.execute(
         update(Email)
         .where(Email.id == email.id, Email.state.in_((*TO_SEND, "sending")))
-        .values(
-            state="sent",
-            provider=provider,
-            provider_message_id=message_id,
-            sent_at=now(),
-            lease_until=None,
-            last_error=None,
-            last_traceback=None,
-        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if done.rowcount != 1:
-        db.session.rollback()
-        return Outcome("done")
-    db.session.refresh(email)
+        return None
+    for name, value in values.items():  # what the row now holds, without reading it again
+        set_committed_value(email, name, value)
     follow_ups = outcomes.after_sent(email)
-    db.session.commit()
     return Outcome("sent", follow_ups=[e.id for e in follow_ups])
 
 
@@ -199,18 +212,19 @@ def fail(email: Email, error: str, trace: str | None = None, *, refused: bool = 
     return Outcome("failed", follow_ups=[e.id for e in follow_ups])
 
 
-def _retry_later(email: Email, job_id: str, exc: TransientError) -> Outcome:
+def retry_later(email: Email, job_id: str, exc: TransientError) -> Outcome:
     attempts = email.attempts
+    trace = "".join(traceback.format_exception(exc))
     if attempts >= int(current_app.config["MAIL_MAX_ATTEMPTS"]):
-        return fail(email, str(exc), traceback.format_exc())
+        return fail(email, str(exc), trace)
     delays = [int(d) for d in str(current_app.config["MAIL_RETRY_DELAYS"]).split(",")]
     at = now() + dt.timedelta(seconds=delays[min(attempts, len(delays)) - 1])
     if exc.outcome_unknown:
         # A timeout mid-request: stay `sending` until then, so the retry looks it up first.
-        moved = _move(email, job_id, "sending", lease_until=at, last_error=str(exc)[:2000])
+        moved = move(email, job_id, "sending", lease_until=at, last_error=str(exc)[:2000])
     else:
-        moved = _move(email, job_id, "delayed", not_before=at, lease_until=None)
-        _note(email, str(exc), traceback.format_exc())
+        moved = move(email, job_id, "delayed", not_before=at, lease_until=None)
+        _note(email, str(exc), trace)
     log.warning(
         "email send failed, will retry",
         extra={"email_id": email.id, "status": exc.status, "attempts": attempts},
@@ -219,14 +233,24 @@ def _retry_later(email: Email, job_id: str, exc: TransientError) -> Outcome:
 
 
 def _message(email: Email) -> Message:
-    attachments = []
+    rows = []
     if email.attachment_ids:
         rows = db.session.query(Attachment).filter(Attachment.id.in_(email.attachment_ids))
-        attachments = [
-            FileAttachment(a.filename, a.mime_type, a.data)
-            for a in sorted(rows, key=lambda a: a.id)
-            if a.data is not None
-        ]
+    return build_message(email, {a.id: a for a in rows})
+
+
+def build_message(email: Email, attachments: dict[int, Attachment]) -> Message:
+    """The provider-neutral message of `email`, its attachments taken from `attachments`
+    (by id; the caller loads them, for one email or a whole batch). Raises
+    HeaderInjectionError or ValueError for a row that cannot be sent."""
+    files = [
+        FileAttachment(a.filename, a.mime_type, a.data)
+        for a in sorted(
+            (attachments[i] for i in email.attachment_ids or () if i in attachments),
+            key=lambda a: a.id,
+        )
+        if a.data is not None
+    ]
     template_id = current_app.config.get("MAILJET_TEMPLATE_ID") or None
     return Message(
         from_address=email.from_address,
@@ -236,7 +260,7 @@ def _message(email: Email) -> Message:
         text=email.text,
         custom_id=email.uid,
         reply_to=email.reply_to,
-        attachments=attachments,
+        attachments=files,
         template_id=template_id if email.template_variables is not None else None,
         template_variables=email.template_variables,
     )
