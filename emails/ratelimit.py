@@ -151,7 +151,11 @@ class RateLimiter:
         now = time.time() if now is None else now
         with self.connection.pipeline(transaction=False) as pipe:
             for member, sender, recipient in sends:
-                keys = [f"{KEY_PREFIX}from:{sender.lower()}", f"{KEY_PREFIX}to:{recipient.lower()}"]
+                # Spontane's own emails (copies, notices) have no sender to limit: only
+                # their recipient's limit applies, not one shared by every candidate.
+                keys = [f"{KEY_PREFIX}to:{recipient.lower()}"]
+                if sender:
+                    keys.append(f"{KEY_PREFIX}from:{sender.lower()}")
                 args: list[object] = [f"{now:.6f}", member, len(self.limits)]
                 for limit in self.limits:
                     args += [limit.count, limit.seconds]

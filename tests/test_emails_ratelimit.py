@@ -56,6 +56,19 @@ def test_sender_and_recipient_limits_are_separate(connection):
     assert limiter.acquire("d", "s3@x.example", "r3@x.example", now=now) == 0
 
 
+def test_emails_without_a_sender_share_no_limit(connection):
+    """Spontane's own emails (copies, notices: no sender to limit) are limited by their
+    recipient only: a thousand candidates' copies do not queue behind one another."""
+    limiter = RateLimiter(connection, parse_limits("1/10"))
+    now = time.time()
+    assert limiter.acquire_many([(f"n{i}", "", f"c{i}@x.example") for i in range(3)], now=now) == [
+        0,
+        0,
+        0,
+    ]
+    assert limiter.acquire("again", "", "c0@x.example", now=now) == pytest.approx(10)
+
+
 def test_a_late_run_is_checked_again(connection):
     limiter = RateLimiter(connection, parse_limits("2/10"))
     now = time.time()
