@@ -118,13 +118,14 @@ def apply(client_id: str):
     return jsonify(body), 202 if waiting or not submitted.queued else 201
 
 
-def _iframe_body(platform: Platform) -> dict:
+def _iframe_body(platform: Platform, field: str) -> dict:
     """The JSON body of a call from our iframe; 403 unless it comes from our iframe
-    (Origin, required) framed by a page the platform allows (its form token)."""
+    (Origin, required) framed by a page the platform allows (its form token). `field`
+    names what the caller expects in the object, for the error when it is not one."""
     _check_origin()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ApiError(gettext("expected a JSON object"), field="form_token")
+        raise ApiError(gettext("expected a JSON object"), field=field)
     try:
         grant = read_form_token(str(body.get("form_token", "")), platform.client_id)
     except TokenError as err:
@@ -137,7 +138,7 @@ def _iframe_body(platform: Platform) -> dict:
 def _remembered(client_id: str):
     """The platform and live profile of a blob the iframe relays (see `_iframe_body`)."""
     platform = _active_platform(client_id)
-    body = _iframe_body(platform)
+    body = _iframe_body(platform, "blob")
     if not isinstance(body.get("blob"), str):
         raise ApiError(gettext('expected a JSON object with a "blob" text'), field="blob")
     return platform, remember.find(platform, body["blob"])
@@ -165,13 +166,15 @@ def fresh_form_token(client_id: str):
     response = jsonify({"form_token": token})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
 @bp.post("/embed/<client_id>/started")
 @limiter.limit(lambda: current_app.config["APPLY_START_LIMIT_PER_IP"])
 def started(client_id: str):
     """The iframe opened the apply form: one row for the partner's funnel, nothing
     personal (the platform, the company when known, the time)."""
     platform = _active_platform(client_id)
-    body = _iframe_body(platform)
+    body = _iframe_body(platform, "form_token")
     siret = str(body.get("siret") or "")
     known = SIRET_RE.match(siret) and db.session.get(Company, siret) is not None
     db.session.add(ApplicationStart(platform_id=platform.id, siret=siret if known else None))
