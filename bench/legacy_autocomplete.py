@@ -1,4 +1,8 @@
-"""Prefix- and typo-tolerant autocomplete over short labels (jobs, places).
+"""The previous autocomplete (trigram candidates), kept as the benchmark's baseline.
+
+`LegacyLexicon` builds it over the same entries as the one it was used with.
+
+Prefix- and typo-tolerant autocomplete over short labels (jobs, places).
 
 Each entry is a bag of folded words. A query word matches index words exactly, as a
 prefix (the word being typed), or within a small edit distance (typos), found through a
@@ -12,11 +16,12 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 
-from server.search.text import STOP_WORDS, query_tokens
+from server.search.lookups import Lexicon
+from server.search.text import STOP_WORDS, fold, query_tokens, tokens
 
 EXACT, PREFIX, FUZZY, FUZZY_PREFIX = 1.0, 0.85, 0.7, 0.6
 FUZZY_CANDIDATES = 40
@@ -185,3 +190,28 @@ class Completer:
         end = bisect.bisect_left(self.words, word + "\x7f")
         first = self.first_word[candidates]
         return (first >= start) & (first < end)
+
+
+class LegacyLexicon(Lexicon):
+    def __init__(self, data: dict) -> None:
+        self.job_entries: list[dict] = data["jobs"]
+        self.place_entries: list[dict] = data["places"]
+        self.places_by_code = {p["citycode"]: p for p in self.place_entries}
+        names = Counter(fold(p["name"]) for p in self.place_entries)
+        self.homonyms = {name for name, count in names.items() if count > 1}
+        self.jobs = Completer(
+            [tokens(e["label"]) for e in self.job_entries],
+            [
+                [e["rome"].lower()] if e["label"] == e["rome_label"] else []
+                for e in self.job_entries
+            ],
+            [e["weight"] for e in self.job_entries],
+        )
+        self.places = Completer(
+            [tokens(p["name"]) for p in self.place_entries],
+            [
+                tokens(p["raw_name"]) + ([] if p.get("split") else list(p["postcodes"]))
+                for p in self.place_entries
+            ],
+            [p["weight"] for p in self.place_entries],
+        )

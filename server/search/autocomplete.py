@@ -20,6 +20,7 @@ import numpy as np
 
 from server.search.spelling import (
     KEY_LENGTHS,
+    Query,
     deletions,
     edit_distance,
     parse_query,
@@ -32,11 +33,13 @@ from server.search.text import STOP_WORDS
 INF = np.float32(np.inf)
 # Costs of one query word, by how it matched.
 PREFIX_TYPING, PREFIX_DONE = 0.1, 0.5
-SOUND, SOUND_PREFIX = 0.3, 0.35
+SOUND = 0.3
 PER_TYPO = 0.8
+RAW, SOUNDED = 1 << 9, 1 << 10
 SMALL_WORD_MISSING, WORD_MISSING = 0.4, 2.5
 EXTRA_WORD, NOT_FIRST, WEIGHT = 0.15, 0.2, 0.3
 CACHE_SIZE = 2048
+NO_IDS, NO_COSTS = np.empty(0, np.int32), np.empty(0, np.float32)
 
 
 class Completer:
@@ -77,19 +80,23 @@ class Completer:
         self._cache: dict[tuple[str, bool], tuple] = {}
 
     def _build_typo_index(self, vocabulary: list[str]) -> None:
-        """Hashes of the deletion keys of each word's sound key and of its beginnings."""
+        """Hashes of the deletion keys of each word, of its sound key, and of their
+        beginnings; `meta` packs the beginning's length, whether it is the whole word, the
+        deleted position, and whether the key is spelled (RAW) or heard (SOUNDED)."""
         self.sounds = [sound(w) if w.isalpha() else "" for w in vocabulary]
         hashes, ids, meta = [], [], []
-        for word_id, key in enumerate(self.sounds):
-            if len(key) < 4:
-                continue
-            full = min(len(key), KEY_LENGTHS[-1])
-            for length in {full, *(k for k in KEY_LENGTHS if k < full)}:
-                whole = length == len(key)
-                for deleted, position in deletions(key[:length]):
-                    hashes.append(hash(deleted))
-                    ids.append(word_id)
-                    meta.append((length << 5) | (whole << 4) | (position + 1))
+        for word_id, (word, heard) in enumerate(zip(vocabulary, self.sounds, strict=True)):
+            forms = {word: RAW | SOUNDED} if word == heard else {word: RAW, heard: SOUNDED}
+            for key, kind in forms.items():
+                if len(key) < 3:
+                    continue
+                full = min(len(key), KEY_LENGTHS[-1])
+                for length in {full, *(k for k in KEY_LENGTHS if k < full)}:
+                    whole = length == len(key)
+                    for deleted, position in deletions(key[:length]):
+                        hashes.append(hash(deleted))
+                        ids.append(word_id)
+                        meta.append(kind | (length << 5) | (whole << 4) | (position + 1))
         order = np.argsort(np.array(hashes, dtype=np.int64), kind="stable")
         self.key_hashes = np.array(hashes, dtype=np.int64)[order]
         self.key_words = np.array(ids, dtype=np.int32)[order]
@@ -104,10 +111,11 @@ class Completer:
         arrays += (self.weight_bonus, self.key_hashes, self.key_words, self.key_meta)
         return sum(a.nbytes for a in arrays)
 
-    def matches(self, word: str, typing: bool) -> tuple[list, np.ndarray, np.ndarray]:
+    def matches(self, word: str, typing: bool, level: int) -> tuple[list, np.ndarray, np.ndarray]:
         """Index words matching one query word: sorted ranges (start, end, cost) of words
-        it begins, and word ids with their costs for the rest."""
-        cached = self._cache.get((word, typing))
+        it begins, and word ids with their costs for the rest (level 0: no typos, 1: the
+        typos allowed, 2: one more)."""
+        cached = self._cache.get((word, typing, level))
         if cached is not None:
             return cached
         start = bisect.bisect_left(self.words, word)
@@ -118,29 +126,48 @@ class Completer:
             ranges.append((start + exact, end, PREFIX_TYPING if typing else PREFIX_DONE))
         if exact:
             ranges.append((start, start + 1, 0.0))
-        ids, costs = self._typos(word, typing)
+        # A word of the index, as typed, is taken as meant.
+        typos = level and not exact
+        ids, costs = self._typos(word, typing, level) if typos else (NO_IDS, NO_COSTS)
         result = (ranges, ids, costs)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
-        self._cache[(word, typing)] = result
+        self._cache[(word, typing, level)] = result
         return result
 
-    def _typos(self, word: str, typing: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Words that sound the same or are within the typos allowed, with their costs."""
-        key = sound(word) if word.isalpha() else ""
-        limit = typo_limit(key)
-        if not limit:
-            return np.empty(0, np.int32), np.empty(0, np.float32)
+    def _typos(self, word: str, typing: bool, level: int) -> tuple[np.ndarray, np.ndarray]:
+        """Words within the typos allowed, as spelled or as heard, with their costs."""
+        if not word.isalpha():
+            return NO_IDS, NO_COSTS
+        heard = sound(word)
+        forms = [(word, RAW | SOUNDED)] if word == heard else [(word, RAW), (heard, SOUNDED)]
+        costs: dict[int, float] = {}
+        for key, kind in forms:
+            for word_id, cost in self._typos_of(key, kind, typing, level):
+                if cost < costs.get(word_id, INF):
+                    costs[word_id] = cost
+        return (
+            np.array(list(costs), dtype=np.int32),
+            np.array(list(costs.values()), dtype=np.float32),
+        )
+
+    def _typos_of(self, key: str, kind: int, typing: bool, level: int) -> list[tuple[int, float]]:
+        if len(key) < 3:
+            return []
+        limit = typo_limit(key) + (level > 1 and len(key) > 3)
         frame = key[: KEY_LENGTHS[-1]]
         # Edits between the query's and each word's indexed beginning, from the keys alone.
         best: dict[int, tuple[int, int]] = {}
-        for deleted, position in deletions(frame):
-            h = hash(deleted)
-            lo = np.searchsorted(self.key_hashes, h, "left")
-            hi = np.searchsorted(self.key_hashes, h, "right")
+        keys = deletions(frame)
+        hashes = np.array([hash(deleted) for deleted, _ in keys], dtype=np.int64)
+        starts = np.searchsorted(self.key_hashes, hashes, "left").tolist()
+        ends = np.searchsorted(self.key_hashes, hashes, "right").tolist()
+        for (_, position), lo, hi in zip(keys, starts, ends, strict=True):
             for word_id, meta in zip(
                 self.key_words[lo:hi].tolist(), self.key_meta[lo:hi].tolist(), strict=True
             ):
+                if not meta & kind:
+                    continue
                 theirs = (meta & 15) - 1
                 if position < 0 and theirs < 0:
                     edits = 0
@@ -150,19 +177,19 @@ class Completer:
                     edits = 2 if abs(position - theirs) > 1 else 3
                 if word_id not in best or edits < best[word_id][0]:
                     best[word_id] = (edits, meta)
-        ids, costs = [], []
+        found = []
         for word_id, (edits, meta) in best.items():
-            cost = self._typo_cost(key, frame, edits, word_id, meta, typing, limit)
+            other = self.words[word_id] if kind & RAW else self.sounds[word_id]
+            cost = self._typo_cost(key, frame, other, edits, meta, typing, limit)
             if cost is not None:
-                ids.append(word_id)
-                costs.append(cost)
-        return np.array(ids, dtype=np.int32), np.array(costs, dtype=np.float32)
+                found.append((word_id, cost + (0 if kind & RAW else SOUND)))
+        return found
 
+    @staticmethod
     def _typo_cost(
-        self, key: str, frame: str, edits: int, word_id: int, meta: int, typing: bool, limit
+        key: str, frame: str, other: str, edits: int, meta: int, typing: bool, limit: int
     ) -> float | None:
-        length, whole = meta >> 5, bool(meta & 16)
-        other = self.sounds[word_id]
+        length, whole = (meta >> 5) & 15, bool(meta & 16)
         if edits == 3:  # a transposition, if the swapped letters are the same
             edits = edit_distance(frame, other[:length], limit)
         if edits > limit:
@@ -179,13 +206,12 @@ class Completer:
             if edits > limit:
                 return None
         if whole:
-            return SOUND + PER_TYPO * edits
-        base = SOUND_PREFIX if typing else PREFIX_DONE + SOUND
-        return base + PER_TYPO * edits
+            return PER_TYPO * edits
+        return (PREFIX_TYPING if typing else PREFIX_DONE) + PER_TYPO * edits
 
-    def _entry_costs(self, word: str, typing: bool) -> tuple[np.ndarray, tuple]:
+    def _entry_costs(self, word: str, typing: bool, level: int) -> tuple[np.ndarray, tuple]:
         """Each entry's cost for one query word (inf: not found), and the words found."""
-        ranges, ids, costs = self.matches(word, typing)
+        ranges, ids, costs = self.matches(word, typing, level)
         groups: dict[float, list[np.ndarray]] = defaultdict(list)
         for start, end, cost in ranges:
             groups[cost].append(self.flat[self.offsets[start] : self.offsets[end]])
@@ -208,17 +234,28 @@ class Completer:
         return starts
 
     def search(self, text: str, limit: int) -> list[int]:
-        """Entry numbers, best first."""
+        """Entry numbers, best first. Typos are only looked for when the words as typed
+        find nothing good enough: most queries are spelled right, and this is faster."""
         query = parse_query(text)
         if not query.words or not len(self):
             return []
+        for level in (0, 1, 2):
+            found = self._rank(query, level)
+            if found is not None and (level or found[1][0] < PER_TYPO):
+                candidates, score = found
+                order = np.lexsort((-self.weights[candidates], score))
+                return [int(i) for i in candidates[order[:limit]]]
+        return []
+
+    def _rank(self, query: Query, level: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Entries matching the query at this level of typos, and their scores."""
         total = np.zeros(len(self), dtype=np.float32)
         missing = np.zeros(len(self), dtype=np.int16)
         shown = np.zeros(len(self), dtype=np.int16)
         required, first_words = 0, None
         last = len(query.words) - 1
         for i, (word, optional) in enumerate(zip(query.words, query.optional, strict=True)):
-            costs, words = self._entry_costs(word, query.typing and i == last)
+            costs, words = self._entry_costs(word, query.typing and i == last, level)
             hit = costs < INF
             if optional:
                 total += np.where(hit, costs, SMALL_WORD_MISSING)
@@ -231,10 +268,10 @@ class Completer:
             if first_words is None:
                 first_words = words
         candidates = np.flatnonzero(missing == 0)
-        if not len(candidates) and required > 2:  # forgive one word in long queries
-            candidates = np.flatnonzero(missing <= 1)
+        if not len(candidates) and (required > 2 or level == 2 and required > 1):
+            candidates = np.flatnonzero(missing <= 1)  # forgive one word
         if not len(candidates):
-            return []
+            return None
         extra = np.clip(self.sizes[candidates] - shown[candidates], 0, 4) * EXTRA_WORD
         starts = self._starts_with(candidates, first_words)
         score = (
@@ -244,5 +281,5 @@ class Completer:
             + np.where(starts, 0, NOT_FIRST)
             - self.weight_bonus[candidates]
         )
-        order = np.lexsort((-self.weights[candidates], score))
-        return [int(i) for i in candidates[order[:limit]]]
+        best = np.argsort(score, kind="stable")
+        return candidates[best], score[best]

@@ -28,14 +28,14 @@ def place_label(name: str, department: str, homonym: bool) -> str:
 
 
 class Lexicon:
-    def __init__(self, data: dict, completer: type[Completer] = Completer) -> None:
+    def __init__(self, data: dict) -> None:
         self.job_entries: list[dict] = data["jobs"]
         self.place_entries: list[dict] = data["places"]
         self.places_by_code = {p["citycode"]: p for p in self.place_entries}
         names = Counter(fold(p["name"]) for p in self.place_entries)
         self.homonyms = {name for name, count in names.items() if count > 1}
         job_words = [index_words(e["label"]) for e in self.job_entries]
-        self.jobs = completer(
+        self.jobs = Completer(
             job_words,
             [
                 elisions(words) + ([e["rome"].lower()] if e["label"] == e["rome_label"] else [])
@@ -44,7 +44,7 @@ class Lexicon:
             [e["weight"] for e in self.job_entries],
         )
         place_words = [index_words(p["name"]) for p in self.place_entries]
-        self.places = completer(
+        self.places = Completer(
             place_words,
             [
                 index_words(p["raw_name"])
