@@ -385,6 +385,19 @@ def tab_to(page, frame, selector: str, limit: int = 40) -> None:
     raise AssertionError(f"{selector} cannot be reached with Tab; focus went to {seen}")
 
 
+def test_homonyms_show_their_departement(live, context):
+    page = context.new_page()
+    page.goto(f"{live.partner}/demo")
+    frame, _ = widget_frame(page)
+    place = frame.get_by_role("combobox", name="Lieu")
+    place.fill("")
+    place.press_sequentially("st martin 67", delay=20)
+    option = frame.locator("#place-list [role=option]").first
+    sync_api.expect(option).to_contain_text("Saint-Martin (67)")
+    option.click()
+    sync_api.expect(place).to_have_value("Saint-Martin (67)")
+
+
 def test_apply_with_the_keyboard_only(live, context, tmp_path):
     page = context.new_page()
     page.goto(f"{live.partner}/demo")

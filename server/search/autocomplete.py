@@ -111,28 +111,39 @@ class Completer:
         arrays += (self.weight_bonus, self.key_hashes, self.key_words, self.key_meta)
         return sum(a.nbytes for a in arrays)
 
-    def matches(self, word: str, typing: bool, level: int) -> tuple[list, np.ndarray, np.ndarray]:
+    def matches(
+        self, word: str, typing: bool, level: int, taken: frozenset = frozenset()
+    ) -> tuple[list, np.ndarray, np.ndarray]:
         """Index words matching one query word: sorted ranges (start, end, cost) of words
         it begins, and word ids with their costs for the rest (level 0: no typos, 1: the
         typos allowed, 2: one more)."""
-        cached = self._cache.get((word, typing, level))
+        cached = self._cache.get((word, typing, level, taken))
         if cached is not None:
             return cached
         start = bisect.bisect_left(self.words, word)
         end = bisect.bisect_left(self.words, word + "\x7f", lo=start)
         exact = start < end and self.words[start] == word
         ranges = []
-        if end > start + exact:
-            ranges.append((start + exact, end, PREFIX_TYPING if typing else PREFIX_DONE))
+        begun = start + exact
+        # Words the query already has are not what the last one begins ("chatillon sur s").
+        for other in sorted(taken):
+            at = bisect.bisect_left(self.words, other, lo=begun, hi=end)
+            if at < end and self.words[at] == other:
+                if at > begun:
+                    ranges.append((begun, at, PREFIX_TYPING if typing else PREFIX_DONE))
+                begun = at + 1
+        if end > begun:
+            ranges.append((begun, end, PREFIX_TYPING if typing else PREFIX_DONE))
         if exact:
             ranges.append((start, start + 1, 0.0))
-        # A word of the index, as typed, is taken as meant.
-        typos = level and not exact
-        ids, costs = self._typos(word, typing, level) if typos else (NO_IDS, NO_COSTS)
+        if level and exact:  # a word of the index, as typed, is taken as meant
+            ids, costs = self.matches(word, typing, 0)[1:]
+        else:
+            ids, costs = self._typos(word, typing, level)
         result = (ranges, ids, costs)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
-        self._cache[(word, typing, level)] = result
+        self._cache[(word, typing, level, taken)] = result
         return result
 
     def _typos(self, word: str, typing: bool, level: int) -> tuple[np.ndarray, np.ndarray]:
@@ -141,6 +152,8 @@ class Completer:
             return NO_IDS, NO_COSTS
         heard = sound(word)
         forms = [(word, RAW | SOUNDED)] if word == heard else [(word, RAW), (heard, SOUNDED)]
+        if not level:  # as heard only: as spelled, `matches` found them
+            forms = [(heard, SOUNDED)]
         costs: dict[int, float] = {}
         for key, kind in forms:
             for word_id, cost in self._typos_of(key, kind, typing, level):
@@ -154,11 +167,11 @@ class Completer:
     def _typos_of(self, key: str, kind: int, typing: bool, level: int) -> list[tuple[int, float]]:
         if len(key) < 3:
             return []
-        limit = typo_limit(key) + (level > 1 and len(key) > 3)
+        limit = typo_limit(key) + (level > 1 and len(key) > 3) if level else 0
         frame = key[: KEY_LENGTHS[-1]]
         # Edits between the query's and each word's indexed beginning, from the keys alone.
         best: dict[int, tuple[int, int]] = {}
-        keys = deletions(frame)
+        keys = deletions(frame) if level else [(frame, -1)]
         hashes = np.array([hash(deleted) for deleted, _ in keys], dtype=np.int64)
         starts = np.searchsorted(self.key_hashes, hashes, "left").tolist()
         ends = np.searchsorted(self.key_hashes, hashes, "right").tolist()
@@ -209,9 +222,11 @@ class Completer:
             return PER_TYPO * edits
         return (PREFIX_TYPING if typing else PREFIX_DONE) + PER_TYPO * edits
 
-    def _entry_costs(self, word: str, typing: bool, level: int) -> tuple[np.ndarray, tuple]:
+    def _entry_costs(
+        self, word: str, typing: bool, level: int, taken: frozenset
+    ) -> tuple[np.ndarray, tuple]:
         """Each entry's cost for one query word (inf: not found), and the words found."""
-        ranges, ids, costs = self.matches(word, typing, level)
+        ranges, ids, costs = self.matches(word, typing, level, taken)
         groups: dict[float, list[np.ndarray]] = defaultdict(list)
         for start, end, cost in ranges:
             groups[cost].append(self.flat[self.offsets[start] : self.offsets[end]])
@@ -255,7 +270,9 @@ class Completer:
         required, first_words = 0, None
         last = len(query.words) - 1
         for i, (word, optional) in enumerate(zip(query.words, query.optional, strict=True)):
-            costs, words = self._entry_costs(word, query.typing and i == last, level)
+            typing = query.typing and i == last
+            taken = frozenset(query.words[:i]) if typing else frozenset()
+            costs, words = self._entry_costs(word, typing, level, taken)
             hit = costs < INF
             if optional:
                 total += np.where(hit, costs, SMALL_WORD_MISSING)

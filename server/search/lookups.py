@@ -22,11 +22,6 @@ from server.search.text import fold, tokens
 RECHECK_SECONDS = 1.0
 
 
-def place_label(name: str, department: str, homonym: bool) -> str:
-    """'Saint-Martin (38)' when other communes share the name, else the name."""
-    return f"{name} ({department})" if homonym else name
-
-
 class Lexicon:
     def __init__(self, data: dict) -> None:
         self.job_entries: list[dict] = data["jobs"]
@@ -80,9 +75,7 @@ class Lexicon:
                 {
                     "citycode": place["citycode"],
                     "name": place["name"],
-                    "label": place_label(
-                        place["name"], place["department"], fold(place["name"]) in self.homonyms
-                    ),
+                    "label": self.label(place["name"], place["department"]),
                     "zipcode": (typed or place["postcodes"] or [None])[0],
                     "department": place["department"],
                     "latitude": place["latitude"],
@@ -90,6 +83,10 @@ class Lexicon:
                 }
             )
         return items
+
+    def label(self, name: str, department: str) -> str:
+        """'Saint-Martin (38)' when other communes share the name, else the name."""
+        return f"{name} ({department})" if fold(name) in self.homonyms else name
 
     def place(self, citycode: str) -> dict | None:
         return self.places_by_code.get(citycode)

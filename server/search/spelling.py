@@ -3,7 +3,8 @@
 - `parse_query` keeps the word being typed (the last one, unless a separator follows it)
   apart: it is matched as a beginning, even when it is a small word ("saint-maurice-de-l").
 - `sound` spells a folded word the way it is heard, with the confusions French writers
-  make: "ph"/"f", "qu"/"k", "eau"/"au"/"o", "y"/"i", "ill"/"i", silent "h", double letters.
+  make: "ph"/"f", "qu"/"k", "eau"/"au"/"o", "y"/"i", "z"/"s", "ill"/"i", silent "h", double
+  letters.
   Rules are local, so the key of a word's beginning is (nearly always) the beginning of the
   word's key, which keeps prefix matching possible on keys.
 - `deletion_keys` (the SymSpell idea): two words within one edit share a string obtained by
@@ -30,6 +31,7 @@ _SOUNDS = [
         (r"eau", "o"),
         (r"au", "o"),
         (r"y", "i"),
+        (r"z", "s"),
         (r"(.)\1+", r"\1"),
         (r"il(?=[aeiou]|$)", "i"),
     )
@@ -40,7 +42,7 @@ KEY_LENGTHS = (5, 6, 7, 8)  # beginnings of a word's key that are indexed for ty
 class Query(NamedTuple):
     words: list[str]  # folded, abbreviations expanded, without repeats, in order
     typing: bool  # whether the last word is still being typed
-    optional: list[bool]  # small words (de, la, sur…) need not match
+    optional: list[bool]  # small words (de, la, sur…) typed before others need not match
 
 
 def parse_query(text: str) -> Query:
@@ -56,7 +58,10 @@ def parse_query(text: str) -> Query:
         last = _NON_WORD.split(folded)[-1]
         if last in ABBREVIATIONS:
             words[-1] = last
+    # Small words are optional, but not the one being typed: the user means it.
     optional = [w in STOP_WORDS for w in words]
+    if typing:
+        optional[-1] = False
     if all(optional):
         optional = [False] * len(words)
     return Query(words, typing, optional)
