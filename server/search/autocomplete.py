@@ -136,10 +136,10 @@ class Completer:
             ranges.append((begun, end, PREFIX_TYPING if typing else PREFIX_DONE))
         if exact:
             ranges.append((start, start + 1, 0.0))
-        if level and exact:  # a word of the index, as typed, is taken as meant
-            ids, costs = self.matches(word, typing, 0)[1:]
-        else:
-            ids, costs = self._typos(word, typing, level)
+        if exact and not level:  # a word of the index, as typed, is taken as meant…
+            ids, costs = NO_IDS, NO_COSTS
+        else:  # …unless the query finds nothing: then words that sound the same too
+            ids, costs = self._typos(word, typing, 0 if exact else level)
         result = (ranges, ids, costs)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
