@@ -385,6 +385,21 @@ def tab_to(page, frame, selector: str, limit: int = 40) -> None:
     raise AssertionError(f"{selector} cannot be reached with Tab; focus went to {seen}")
 
 
+def test_homonyms_show_their_departement(live, context):
+    page = context.new_page()
+    page.goto(f"{live.partner}/demo")
+    frame, _ = widget_frame(page)
+    place = frame.get_by_role("combobox", name="Lieu")
+    sync_api.expect(place).to_have_value("Metz (57000)")  # the widget is ready
+    place.fill("")
+    place.press_sequentially("st martin 67", delay=20)
+    option = frame.locator("#place-list [role=option]").first
+    # The first look-up in the process loads the lexicon: seconds on a busy machine.
+    sync_api.expect(option).to_contain_text("Saint-Martin (67)", timeout=60_000)
+    option.click()
+    sync_api.expect(place).to_have_value("Saint-Martin (67)")
+
+
 def test_apply_with_the_keyboard_only(live, context, tmp_path):
     page = context.new_page()
     page.goto(f"{live.partner}/demo")

@@ -119,6 +119,13 @@ class JobSuggestionSchema(Schema):
 class PlaceSuggestionSchema(Schema):
     citycode = fields.Str()
     name = fields.Str()
+    label = fields.Str(
+        metadata={
+            "description": "what to show: the name, with the département when other "
+            "communes share it",
+            "example": "Saint-Martin (38)",
+        }
+    )
     zipcode = fields.Str(allow_none=True)
     department = fields.Str()
     latitude = fields.Float()

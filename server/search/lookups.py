@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from flask import Flask, current_app
 
 from server.search.autocomplete import Completer
 from server.search.lexicon import LexiconStore
-from server.search.text import tokens
+from server.search.spelling import elisions, index_words
+from server.search.text import fold, tokens
 
 RECHECK_SECONDS = 1.0
 
@@ -25,19 +27,26 @@ class Lexicon:
         self.job_entries: list[dict] = data["jobs"]
         self.place_entries: list[dict] = data["places"]
         self.places_by_code = {p["citycode"]: p for p in self.place_entries}
+        names = Counter(fold(p["name"]) for p in self.place_entries)
+        self.homonyms = {name for name, count in names.items() if count > 1}
+        job_words = [index_words(e["label"]) for e in self.job_entries]
         self.jobs = Completer(
-            [tokens(e["label"]) for e in self.job_entries],
+            job_words,
             [
-                [e["rome"].lower()] if e["label"] == e["rome_label"] else []
-                for e in self.job_entries
+                elisions(words) + ([e["rome"].lower()] if e["label"] == e["rome_label"] else [])
+                for words, e in zip(job_words, self.job_entries, strict=True)
             ],
             [e["weight"] for e in self.job_entries],
         )
+        place_words = [index_words(p["name"]) for p in self.place_entries]
         self.places = Completer(
-            [tokens(p["name"]) for p in self.place_entries],
+            place_words,
             [
-                tokens(p["raw_name"]) + ([] if p.get("split") else list(p["postcodes"]))
-                for p in self.place_entries
+                index_words(p["raw_name"])
+                + elisions(words)
+                + [p["department"].lower()]
+                + ([] if p.get("split") else list(p["postcodes"]))
+                for words, p in zip(place_words, self.place_entries, strict=True)
             ],
             [p["weight"] for p in self.place_entries],
         )
@@ -66,6 +75,7 @@ class Lexicon:
                 {
                     "citycode": place["citycode"],
                     "name": place["name"],
+                    "label": self.label(place["name"], place["department"]),
                     "zipcode": (typed or place["postcodes"] or [None])[0],
                     "department": place["department"],
                     "latitude": place["latitude"],
@@ -73,6 +83,10 @@ class Lexicon:
                 }
             )
         return items
+
+    def label(self, name: str, department: str) -> str:
+        """'Saint-Martin (38)' when other communes share the name, else the name."""
+        return f"{name} ({department})" if fold(name) in self.homonyms else name
 
     def place(self, citycode: str) -> dict | None:
         return self.places_by_code.get(citycode)

@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.applications.availability import why_not
 from server.applications.messages import catalogue
@@ -111,10 +111,22 @@ def _place(code: str | None) -> dict | None:
     return {
         "citycode": commune.code,
         "name": commune_display_name(commune.name),
+        "label": _label(commune),
         "zipcode": zipcode,
         "latitude": commune.latitude,
         "longitude": commune.longitude,
     }
+
+
+def _label(commune: Commune) -> str:
+    """As the place autocomplete shows it: 'Saint-Martin (38)' when the name is shared."""
+    name = commune_display_name(commune.name)
+    namesakes = db.session.scalar(
+        select(func.count())
+        .select_from(Commune)
+        .where(Commune.name == commune.name, Commune.latitude.is_not(None))
+    )
+    return f"{name} ({commune.department})" if namesakes > 1 else name
 
 
 def _job(code: str | None) -> dict | None:

@@ -25,7 +25,11 @@ export function size(bytes) {
 /* A day people read, in Paris: "30 novembre 2026". */
 export const day = (iso) =>
   new Intl.DateTimeFormat(config.lang, { dateStyle: "long", timeZone: "Europe/Paris" }).format(new Date(iso));
-export const placeLabel = (p) => (p.zipcode ? `${p.name} (${p.zipcode})` : p.name);
+/* Homonyms are told apart by their département ("Saint-Martin (38)"), others by postcode. */
+export const placeLabel = (p) => {
+  const name = p.label || p.name;
+  return name !== p.name || !p.zipcode ? name : `${p.name} (${p.zipcode})`;
+};
 
 /* Elements are always built with textContent: nothing from the API is parsed as HTML. */
 export function el(tag, attrs = {}, ...children) {

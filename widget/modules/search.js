@@ -157,7 +157,7 @@ export function setupSearch() {
     (item) => { state.job = item ? { rome: item.rome, label: item.label } : null; if (item) fieldError("job", null); });
   const placeBox = combobox(placeInput, $("place-list"),
     async (q) => (await api("autocomplete/places", { q })).items || [],
-    (item) => ({ value: placeLabel(item), label: item.name, detail: item.zipcode }),
+    (item) => ({ value: placeLabel(item), label: item.label || item.name, detail: item.zipcode }),
     (item) => { state.place = item; if (item) fieldError("place", null); });
 
   form.addEventListener("submit", (e) => {
