@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from server.search.lookups import warm_up
 from server.search.spelling import (
     deletions,
     edit_distance,
@@ -193,3 +194,11 @@ def test_spelling_helpers():
     assert prefix_distance("montpel", "montpellier", 1) == 0
     assert prefix_distance("montpl", "montpellier", 1) == 1
     assert prefix_distance("mantpl", "montpellier", 1) == 2  # capped at limit + 1
+
+
+def test_the_lexicon_loads_in_the_background_at_start(client):
+    app = client.application
+    holder = app.extensions.pop("search_lexicon", None)
+    warm_up(app).join(timeout=120)
+    assert app.extensions["search_lexicon"]._lexicon is not None
+    app.extensions["search_lexicon"] = holder or app.extensions["search_lexicon"]

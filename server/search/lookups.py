@@ -7,6 +7,7 @@ the file's stamp is checked at most once per second.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -19,6 +20,7 @@ from server.search.lexicon import LexiconStore
 from server.search.spelling import elisions, index_words
 from server.search.text import fold, tokens
 
+log = logging.getLogger(__name__)
 RECHECK_SECONDS = 1.0
 
 
@@ -140,3 +142,19 @@ def get_lexicon(app: Flask | None = None) -> Lexicon:
 
 def rebuild_lexicon(app: Flask | None = None) -> None:
     _holder(app or current_app).rebuild()
+
+
+def warm_up(app: Flask) -> threading.Thread:
+    """Load the lexicon in the background as the process starts: for all of France it
+    takes seconds, which the first person typing a place would otherwise wait."""
+
+    def load() -> None:
+        with app.app_context():
+            try:
+                get_lexicon(app)
+            except Exception:  # the first request will try again and report it
+                log.exception("search.lexicon_warm_up_failed")
+
+    thread = threading.Thread(target=load, name="lexicon-warm-up", daemon=True)
+    thread.start()
+    return thread
