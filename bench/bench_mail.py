@@ -48,6 +48,7 @@ from emails.ratelimit import parse_limits  # noqa: E402
 
 # The PostgreSQL server (its URL) each run gets a fresh database on; empty: embedded SQLite.
 SERVER_URL = ""
+SQLITE_SYNC = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
 
 
 class Sink:
@@ -90,23 +91,33 @@ def fresh_database() -> Iterator[str]:
 
 
 def engine_label() -> str:
-    """The database engine the figures come from, with its version."""
-    if not SERVER_URL:
-        return f"embedded SQLite {sqlite3.sqlite_version}"
-    admin = create_engine(SERVER_URL)
-    try:
-        with admin.connect() as conn:
-            version, fsync, sync_commit = (
-                conn.execute(text(f"SHOW {name}")).scalar()
-                for name in ("server_version", "fsync", "synchronous_commit")
-            )
-    finally:
-        admin.dispose()
-    url = make_url(SERVER_URL)
-    return (
-        f"PostgreSQL {version} at {url.host}:{url.port or 5432} "
-        f"(fsync {fsync}, synchronous_commit {sync_commit})"
-    )
+    """The database engine the figures come from, and its durability settings, as the
+    app's own connections see them."""
+    with tempfile.TemporaryDirectory() as tmp, fresh_database() as database_url:
+        app = make_app(Path(tmp) / "probe", {}, database_url)
+        with app.app_context():
+            from server.extensions import db
+
+            with db.engine.connect() as conn:
+                if db.engine.dialect.name == "sqlite":
+                    mode = conn.execute(text("PRAGMA journal_mode")).scalar()
+                    sync = conn.execute(text("PRAGMA synchronous")).scalar()
+                    label = (
+                        f"embedded SQLite {sqlite3.sqlite_version} (journal_mode {mode}, "
+                        f"synchronous {SQLITE_SYNC.get(sync, sync)})"
+                    )
+                else:
+                    version, fsync, sync_commit = (
+                        conn.execute(text(f"SHOW {name}")).scalar()
+                        for name in ("server_version", "fsync", "synchronous_commit")
+                    )
+                    url = make_url(SERVER_URL)
+                    label = (
+                        f"PostgreSQL {version} at {url.host}:{url.port or 5432} "
+                        f"(fsync {fsync}, synchronous_commit {sync_commit})"
+                    )
+        release(app)
+    return label
 
 
 def make_app(instance: Path, settings: dict, database_url: str):
@@ -300,7 +311,7 @@ def child_cpu(start) -> float:
     return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def throughput(count: int, old_count: int) -> None:
+def throughput(count: int, old_count: int, engine: str) -> None:
     """Every figure of part 1, each with the baselines of this run."""
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
@@ -329,7 +340,7 @@ def throughput(count: int, old_count: int) -> None:
     finally:
         controller.stop()
     print(
-        f"limits off, emails/s on {engine_label()} (baselines: smtplib {new_conn:.0f} and "
+        f"limits off, emails/s on {engine} (baselines: smtplib {new_conn:.0f} and "
         f"{one_conn:.0f}/s, SimpleWorker {simple:.1f}/s):"
     )
     for label, rate, note in rows:
@@ -337,7 +348,7 @@ def throughput(count: int, old_count: int) -> None:
         print(f"  {label:<48} {rate:7.1f}/s  ({ratios}) {note}")
 
 
-def spacing(instance: Path, database_url: str, count: int, limits: str) -> None:
+def spacing(instance: Path, database_url: str, count: int, limits: str, engine: str) -> None:
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -362,7 +373,7 @@ def spacing(instance: Path, database_url: str, count: int, limits: str) -> None:
         for limit in parse_limits(limits)
     )
     print(
-        f"limits {limits} on {engine_label()}: {len(arrivals)}/{count} applications to one "
+        f"limits {limits} on {engine}: {len(arrivals)}/{count} applications to one "
         f"recruiter delivered in {elapsed:.1f} s; {windows}"
     )
 
@@ -415,11 +426,12 @@ def main() -> None:
     count, old_count, spaced, limits = (
         (300, 60, 20, "2/1,5/5") if args.quick else (1000, 150, 100, "5/1,20/10")
     )
-    throughput(count, old_count)
+    engine = engine_label()
+    throughput(count, old_count, engine)
     with tempfile.TemporaryDirectory() as tmp, fresh_database() as database_url:
         instance = Path(tmp) / "spacing"
         migrate(instance, database_url)
-        spacing(instance, database_url, spaced, limits)
+        spacing(instance, database_url, spaced, limits, engine)
 
 
 if __name__ == "__main__":
