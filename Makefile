@@ -74,11 +74,17 @@ lint: install
 package-check: install
 	bash .ci/package-check
 
+# Every benchmark on the embedded defaults; the mail one again on PostgreSQL (a fresh
+# database on that server, dropped after) when TEST_DATABASE_URL is set.
 bench: install
 	@set -e; for script in bench/bench_*.py; do \
 		[ -e "$$script" ] || { echo "no benchmarks yet"; break; }; \
 		echo "== $$script"; $(PY) $$script; \
-	done
+	done; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== bench/bench_mail.py on PostgreSQL"; \
+		$(PY) bench/bench_mail.py --database-url "$$TEST_DATABASE_URL"; \
+	else echo "TEST_DATABASE_URL unset: bench/bench_mail.py on PostgreSQL skipped"; fi
 
 clean:
 	rm -rf instance .pytest_cache .ruff_cache

@@ -11,9 +11,11 @@
    worker with the scheduler; prints the busiest windows of the arrival times against
    the configured limits.
 
-Embedded SQLite and Redis in temporary instances; nothing leaves 127.0.0.1.
+Embedded Redis in temporary instances; the database is embedded SQLite, or with
+`--database-url` a fresh database per run on that PostgreSQL server (created, migrated,
+dropped at the end, also on error). Nothing leaves 127.0.0.1.
 
-    python bench/bench_mail.py [--quick]
+    python bench/bench_mail.py [--quick] [--database-url postgresql://USER@HOST:PORT/DB]
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ import asyncio
 import os
 import resource
 import smtplib
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -34,9 +40,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from aiosmtpd.controller import Controller  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 from test_mail_support import MAILJET_SETTINGS, http_server, mailjet_handler  # noqa: E402
 
 from emails.ratelimit import parse_limits  # noqa: E402
+
+# The PostgreSQL server (its URL) each run gets a fresh database on; empty: embedded SQLite.
+SERVER_URL = ""
+SQLITE_SYNC = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
 
 
 class Sink:
@@ -57,11 +69,62 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def make_app(instance: Path, settings: dict):
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """A DATABASE_URL for one run: "" (a new SQLite file in the run's instance folder), or a
+    new database on SERVER_URL, dropped at the end even on error."""
+    if not SERVER_URL:
+        yield ""
+        return
+    name = f"spontane_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def engine_label() -> str:
+    """The database engine the figures come from, and its durability settings, as the
+    app's own connections see them."""
+    with tempfile.TemporaryDirectory() as tmp, fresh_database() as database_url:
+        app = make_app(Path(tmp) / "probe", {}, database_url)
+        with app.app_context():
+            from server.extensions import db
+
+            with db.engine.connect() as conn:
+                if db.engine.dialect.name == "sqlite":
+                    mode = conn.execute(text("PRAGMA journal_mode")).scalar()
+                    sync = conn.execute(text("PRAGMA synchronous")).scalar()
+                    label = (
+                        f"embedded SQLite {sqlite3.sqlite_version} (journal_mode {mode}, "
+                        f"synchronous {SQLITE_SYNC.get(sync, sync)})"
+                    )
+                else:
+                    version, fsync, sync_commit = (
+                        conn.execute(text(f"SHOW {name}")).scalar()
+                        for name in ("server_version", "fsync", "synchronous_commit")
+                    )
+                    url = make_url(SERVER_URL)
+                    label = (
+                        f"PostgreSQL {version} at {url.host}:{url.port or 5432} "
+                        f"(fsync {fsync}, synchronous_commit {sync_commit})"
+                    )
+        release(app)
+    return label
+
+
+def make_app(instance: Path, settings: dict, database_url: str):
     from server import create_app
     from server.config import Config
 
-    config = Config(ENV="development", INSTANCE_PATH=str(instance))
+    config = Config(ENV="development", INSTANCE_PATH=str(instance), DATABASE_URL=database_url)
     config.extra.update(settings)
     return create_app(config)
 
@@ -73,11 +136,14 @@ def smtp_settings(port: int, limits: str = "off") -> dict:
 def prepare(app, count: int, one_recruiter: bool) -> None:
     from server.delivery.pipeline import deliver_application
     from server.extensions import db
-    from server.models import Application, Company
+    from server.models import Application, Commune, Company
     from server.platforms.registry import create_platform
 
     with app.app_context():
         platform, _ = create_platform(f"bench-{time.time_ns()}", ["https://bench.example"])
+        # Every row a foreign key points at exists first (PostgreSQL checks them).
+        if db.session.get(Commune, "57463") is None:
+            db.session.add(Commune(code="57463", name="Metz", department="57"))
         db.session.flush()
         for i in range(count):
             siret = "10000000000000" if one_recruiter else f"{20000000000000 + i}"
@@ -92,6 +158,7 @@ def prepare(app, count: int, one_recruiter: bool) -> None:
                         email=f"rh{siret}@bench.example",
                     )
                 )
+                db.session.flush()
             application = Application(
                 platform_id=platform.id,
                 siret=siret,
@@ -117,6 +184,7 @@ def worker(
         **os.environ,
         "FLASK_APP": "server:create_app",
         "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": app.config["DATABASE_URL"],
         "REDIS_URL": redis_store.url(app),
         **{name: str(value) for name, value in settings.items()},
     }
@@ -133,10 +201,14 @@ def worker(
     )
 
 
-def migrate(instance: Path) -> None:
-    env = {**os.environ, "FLASK_APP": "server:create_app", "INSTANCE_PATH": str(instance)}
+def migrate(instance: Path, database_url: str) -> None:
+    env = {
+        **os.environ,
+        "FLASK_APP": "server:create_app",
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": database_url,
+    }
     env.pop("REDIS_URL", None)
-    env.pop("DATABASE_URL", None)
     subprocess.run(
         [sys.executable, "-m", "flask", "db", "upgrade", "heads"],
         cwd=ROOT,
@@ -202,10 +274,10 @@ def run_path(settings: dict, count: int, simple: bool = False) -> tuple[float, s
     from server.extensions import db
     from server.models import Email
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, fresh_database() as database_url:
         instance = Path(tmp) / "throughput"
-        migrate(instance)
-        app = make_app(instance, settings)
+        migrate(instance, database_url)
+        app = make_app(instance, settings, database_url)
         # The worker's CPU time (its work horses' included): unlike emails/s, it hardly
         # depends on what else the machine runs. Its start-up, measured on an empty
         # queue, is taken off.
@@ -218,8 +290,17 @@ def run_path(settings: dict, count: int, simple: bool = False) -> tuple[float, s
         busy = child_cpu(lambda: worker(app, instance, settings, burst=True, simple=simple))
         elapsed = time.perf_counter() - start
         delivered, rate = sent_rate(app, first_id)
+        release(app)
     cpu = (busy - idle) * 1000 / max(delivered, 1)
     return rate, f"{cpu:5.1f} ms CPU/email; {delivered}/{count} sent, {elapsed:.0f} s in all"
+
+
+def release(app) -> None:
+    """Close the app's connections before its database is dropped."""
+    from server.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
 
 
 def child_cpu(start) -> float:
@@ -230,7 +311,7 @@ def child_cpu(start) -> float:
     return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def throughput(count: int, old_count: int) -> None:
+def throughput(count: int, old_count: int, engine: str) -> None:
     """Every figure of part 1, each with the baselines of this run."""
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
@@ -259,21 +340,21 @@ def throughput(count: int, old_count: int) -> None:
     finally:
         controller.stop()
     print(
-        f"limits off, emails/s (baselines: smtplib {new_conn:.0f} and {one_conn:.0f}/s, "
-        f"SimpleWorker {simple:.1f}/s):"
+        f"limits off, emails/s on {engine} (baselines: smtplib {new_conn:.0f} and "
+        f"{one_conn:.0f}/s, SimpleWorker {simple:.1f}/s):"
     )
     for label, rate, note in rows:
         ratios = f"{rate / simple:5.1f}× SimpleWorker, {rate / new_conn:4.2f}× smtplib"
         print(f"  {label:<48} {rate:7.1f}/s  ({ratios}) {note}")
 
 
-def spacing(instance: Path, count: int, limits: str) -> None:
+def spacing(instance: Path, database_url: str, count: int, limits: str, engine: str) -> None:
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         settings = smtp_settings(controller.port, limits)
-        app = make_app(instance, settings)
+        app = make_app(instance, settings, database_url)
         prepare(app, count, one_recruiter=True)
         start = time.monotonic()
         process = worker(app, instance, settings, burst=False)
@@ -282,6 +363,7 @@ def spacing(instance: Path, count: int, limits: str) -> None:
             time.sleep(0.2)
         process.terminate()
         process.wait(30)
+        release(app)
     finally:
         controller.stop()
     arrivals = sorted(sink.arrivals)
@@ -291,8 +373,8 @@ def spacing(instance: Path, count: int, limits: str) -> None:
         for limit in parse_limits(limits)
     )
     print(
-        f"limits {limits}: {len(arrivals)}/{count} applications to one recruiter delivered "
-        f"in {elapsed:.1f} s; {windows}"
+        f"limits {limits} on {engine}: {len(arrivals)}/{count} applications to one "
+        f"recruiter delivered in {elapsed:.1f} s; {windows}"
     )
 
 
@@ -327,19 +409,29 @@ def simple_worker() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small run (about a minute)")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        metavar="URL",
+        help="a PostgreSQL server (postgresql://USER@HOST:PORT/DB): each run gets a fresh "
+        "database there instead of embedded SQLite",
+    )
     parser.add_argument("--simple-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.simple_worker:
         simple_worker()
         return
+    global SERVER_URL
+    SERVER_URL = args.database_url
     count, old_count, spaced, limits = (
         (300, 60, 20, "2/1,5/5") if args.quick else (1000, 150, 100, "5/1,20/10")
     )
-    throughput(count, old_count)
-    with tempfile.TemporaryDirectory() as tmp:
+    engine = engine_label()
+    throughput(count, old_count, engine)
+    with tempfile.TemporaryDirectory() as tmp, fresh_database() as database_url:
         instance = Path(tmp) / "spacing"
-        migrate(instance)
-        spacing(instance, spaced, limits)
+        migrate(instance, database_url)
+        spacing(instance, database_url, spaced, limits, engine)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from server import cli, i18n, input_guard, logs, monitoring, proxies, security
+from server import cli, i18n, input_guard, logs, monitoring, proxies, security, sqlite_pragmas
 from server.admin.views import bp as admin_bp
 from server.answers.views import bp as answers_bp
 from server.api.lbb.views import bp as lbb_bp
@@ -57,6 +57,8 @@ def create_app(config: Config | None = None) -> Flask:
     logs.configure(app)
     i18n.init_app(app)
     db.init_app(app)
+    with app.app_context():
+        sqlite_pragmas.configure(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     redis_store.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_store.limiter_uri(app))

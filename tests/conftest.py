@@ -12,9 +12,10 @@ each test starts from the state `flask db upgrade && flask data load-reference` 
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,13 @@ def pytest_report_header(config) -> list[str]:
     ]
 
 
+def copy_sqlite(source: str, target: Path) -> None:
+    """A consistent copy through SQLite's backup API: a copy of the file alone would miss
+    what the -wal file still holds (server/sqlite_pragmas.py)."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
 class Databases:
     """Creates per-test databases from named templates, on SQLite or PostgreSQL."""
 
@@ -56,7 +64,7 @@ class Databases:
         if not PG_URL:
             path = self.root / f"{name}.db"
             if template:
-                shutil.copyfile(self.templates[template], path)
+                copy_sqlite(self.templates[template], path)
             return f"sqlite:///{path}"
         engine = self._admin()
         with engine.connect() as conn:
