@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from server.api.openapi import openapi_document
 from server.auth.api_keys import refuse_bad_key, scopes
-from server.auth.rate_limits import API_SCOPE, api_budget, rate_limit_key
+from server.auth.rate_limits import limit_api
 from server.errors import ApiError
-from server.extensions import db, limiter
+from server.extensions import db
 from server.models import Company, CompanyJobScore, CompanyOptOut
 from server.schemas.endpoint import endpoint
 from server.schemas.responses import (
@@ -35,7 +35,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # One budget across /api/v1 (offers included), counted before the key is refused: a bad
 # key costs its IP's budget, then gets its 401.
-limiter.shared_limit(api_budget, scope=API_SCOPE, key_func=rate_limit_key)(bp)
+limit_api(bp)
 bp.before_request(refuse_bad_key)
 
 _search_response = SearchResponseSchema()
