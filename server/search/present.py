@@ -158,7 +158,7 @@ def _items_query() -> Select:
     )
     return (
         select(
-            Company,
+            *Company.__table__.c,  # columns, not entities: no ORM objects to build
             Commune.name.label("city_name"),
             CompanyScoreDetail.hiring_band,
             CompanyScoreDetail.trend.label("detail_trend"),
@@ -185,9 +185,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def apply_reason(
-    company: Company, refused_until: dt.datetime | None, now: dt.datetime
-) -> str | None:
+def apply_reason(company: Row, refused_until: dt.datetime | None, now: dt.datetime) -> str | None:
     """Why an application cannot reach this listed company ("no_email", "refuses_mail"), or
     None when it can (opted-out companies are not listed at all)."""
     if not (company.email and company.email.strip()):
@@ -197,7 +195,7 @@ def apply_reason(
     return None
 
 
-def _address(company: Company, city: str) -> str:
+def _address(company: Row, city: str) -> str:
     street = " ".join(p for p in (company.street_number, company.street) if p)
     place = " ".join(p for p in (company.postcode, city) if p)
     return ", ".join(p for p in (street, place) if p)
@@ -222,9 +220,9 @@ def company_items(
     found: dict[str, Row] = {}
     shares: dict[tuple[str, str], float | None] = {}
     for row in rows:
-        found[row.Company.siret] = row
+        found[row.siret] = row
         if row.share_rome is not None:
-            shares[(row.Company.siret, row.share_rome)] = row.sector_share
+            shares[(row.siret, row.share_rome)] = row.sector_share
     ref = labels()
     items = []
     with in_lang(lang):
@@ -232,10 +230,9 @@ def company_items(
             row = found.get(hit.siret)
             if row is None:
                 continue
-            company = row.Company
             city = commune_display_name(row.city_name or "")
-            item = company_item(company, hit, ref, city, row.open_offers, scopes, lang)
-            item["apply_reason"] = apply_reason(company, row.refused_until, now)
+            item = company_item(row, hit, ref, city, row.open_offers, scopes, lang)
+            item["apply_reason"] = apply_reason(row, row.refused_until, now)
             item["can_apply"] = item["apply_reason"] is None
             bands = (
                 Bands(row.hiring_band, row.detail_trend, row.apprenticeship_band)
@@ -249,7 +246,7 @@ def company_items(
 
 
 def company_item(
-    company: Company,
+    company: Row,
     hit: Hit,
     ref: Labels,
     city: str,
@@ -259,7 +256,7 @@ def company_item(
 ) -> dict:
     item = {
         "siret": company.siret,
-        "name": company.display_name,
+        "name": company.sign or company.name,  # Company.display_name
         "naf": company.naf_code,
         "naf_label": ref.naf.get(company.naf_code or ""),
         "headcount_label": ref.headcount.get(company.headcount_code or ""),
