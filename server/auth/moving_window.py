@@ -25,44 +25,40 @@ log = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0
 
 # KEYS: one list per limit. ARGV: now, then amount and expiry of each limit. Returns the
-# 1-based index of the breached limit (0: none), then per limit the oldest timestamp in
-# its window and the number of entries there, after this request's.
+# 1-based index of the breached limit (0: none), then the oldest timestamp in the window of
+# the limit to report (the breached one, else the first) and its number of entries, this
+# request's included.
 CHARGE = """
 local now = tonumber(ARGV[1])
 local breached = 0
-local windows = {}
 for i, key in ipairs(KEYS) do
     local amount = tonumber(ARGV[2 * i])
     local expiry = tonumber(ARGV[2 * i + 1])
-    if breached == 0 then
-        local last = redis.call('lindex', key, amount - 1)
-        if last and tonumber(last) >= now - expiry then
-            breached = i
-        else
-            redis.call('lpush', key, now)
-            redis.call('ltrim', key, 0, amount - 1)
-            redis.call('expire', key, expiry)
-        end
+    local last = redis.call('lindex', key, amount - 1)
+    if last and tonumber(last) >= now - expiry then
+        breached = i
+        break
     end
-    if breached == 0 or breached == i then
-        local low, high, found = 0, redis.call('llen', key) - 1, -1
-        while low <= high do
-            local mid = math.floor((low + high) / 2)
-            if tonumber(redis.call('lindex', key, mid)) >= now - expiry then
-                found = mid
-                low = mid + 1
-            else
-                high = mid - 1
-            end
-        end
-        if found >= 0 then
-            windows[#windows + 1] = {tostring(redis.call('lindex', key, found)), found + 1}
-        else
-            windows[#windows + 1] = {tostring(now), 0}
-        end
+    redis.call('lpush', key, now)
+    redis.call('ltrim', key, 0, amount - 1)
+    redis.call('expire', key, expiry)
+end
+local report = math.max(breached, 1)
+local key, since = KEYS[report], now - tonumber(ARGV[2 * report + 1])
+local low, high, found = 0, redis.call('llen', key) - 1, -1
+while low <= high do
+    local mid = math.floor((low + high) / 2)
+    if tonumber(redis.call('lindex', key, mid)) >= since then
+        found = mid
+        low = mid + 1
+    else
+        high = mid - 1
     end
 end
-return {breached, windows}
+if found < 0 then
+    return {breached, tostring(now), 0}
+end
+return {breached, tostring(redis.call('lindex', key, found)), found + 1}
 """
 
 
@@ -102,10 +98,8 @@ class MovingWindow:
         args: list[float] = [time.time()]
         for item in items:
             args += [item.amount, item.get_expiry()]
-        breached, windows = self.script(keys=keys, args=args)
-        index = breached - 1 if breached else 0
-        oldest, count = windows[index]
-        item = items[index]
+        breached, oldest, count = self.script(keys=keys, args=args)
+        item = items[breached - 1 if breached else 0]
         return Charge(
             limit=item,
             breached=bool(breached),
