@@ -72,12 +72,13 @@ JOB_ROWS = (
 )
 
 
-def _count(sql: str) -> int:
-    return int(db.session.execute(db.text(sql)).scalar() or 0)
+def _count(sql: str, progress: bool) -> int | None:
+    """Rows for the progress bar: a whole scan of its own, so only when a bar is shown."""
+    return int(db.session.execute(db.text(sql)).scalar() or 0) if progress else None
 
 
 def _companies(progress: bool) -> tuple[dict[str, np.ndarray], list[str], list[str]]:
-    total = _count("SELECT COUNT(*) FROM company")
+    total = _count("SELECT COUNT(*) FROM company", progress)
     naf_index: dict[str | None, int] = {None: -1}
     dept_index: dict[str, int] = {}
     dept_of: dict[str, int] = {}  # commune → department number
@@ -133,7 +134,7 @@ def _companies(progress: bool) -> tuple[dict[str, np.ndarray], list[str], list[s
 
 def _jobs(sirets: np.ndarray, progress: bool) -> tuple[dict[str, np.ndarray], list[str]]:
     # B608 (nosec): LISTED is this module's constant, nothing comes from a request
-    total = _count(f"SELECT COUNT(*) FROM ({JOB_ROWS}) AS job_rows")  # nosec B608
+    total = _count(f"SELECT COUNT(*) FROM ({JOB_ROWS}) AS job_rows", progress)  # nosec B608
     rome_index: dict[str, int] = {}
     parts: dict[str, list[np.ndarray]] = {"siret": [], "rome": [], "score": [], "stars": []}
     bar = tqdm(total=total, desc="job scores", unit=" rows", disable=not progress, leave=False)
