@@ -24,6 +24,7 @@ import random
 import shutil
 import signal
 import sqlite3
+import subprocess  # nosec B404: runs this interpreter on another checkout
 import sys
 import tempfile
 import time
@@ -261,6 +262,32 @@ def run_http(env: dict, searches: list, jobs: list[str], places: list[str]) -> d
         }
 
 
+BEFORE_BUILD = """
+import time
+from server import create_app
+from server.config import Config
+from server.search import reindex
+app = create_app(Config.from_env())
+with app.app_context():
+    start = time.perf_counter()
+    reindex(app)
+    print(time.perf_counter() - start)
+"""
+
+
+def before_build(before: Path, env: dict) -> float:
+    """Seconds `reindex` takes with another checkout's code, on the same data."""
+    result = subprocess.run(
+        [sys.executable, "-c", BEFORE_BUILD],
+        env={**env, "PYTHONPATH": str(before)},
+        cwd=before,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
 def run_load(env: dict, searches: list, key: str, before: Path | None) -> dict[str, Load]:
     """8 clients at once against each way of serving the same searches."""
     bench, options = ROOT / "bench", ["--workers", "2"]
@@ -275,9 +302,9 @@ def run_load(env: dict, searches: list, key: str, before: Path | None) -> dict[s
     if before is not None:
         with gunicorn("http_apps:api_app()", env, [before, bench], before, options) as server:
             runs["before"] = server.load(paths, CLIENTS, headers)
-    sql_paths = [
+    sql_paths = [  # slow: as many searches as in-process
         "/search?" + urlencode({"rome": rome, "latitude": lat, "longitude": lon})
-        for rome, lat, lon in searches
+        for rome, lat, lon in searches[:BASELINE_SEARCHES]
     ]
     with gunicorn("http_apps:sql_app()", env, [ROOT, bench], ROOT, options) as server:
         runs["sql"] = server.load(sql_paths, CLIENTS)
@@ -357,6 +384,7 @@ def main() -> None:
             start = time.perf_counter()
             stats = reindex(app)
             build = time.perf_counter() - start
+            build_before = before_build(args.before, env) if args.before else None
             index = get_engine().index()
             index_mb = sum(a.nbytes for a in index.a.values()) / 2**20
             lexicon = get_lexicon()
@@ -407,6 +435,7 @@ def main() -> None:
         print(
             f"\nindex build: {build:.1f} s for {stats.documents:,} entries "
             f"(target ≤ {TARGETS['build_s']:g} s: {verdict(build <= TARGETS['build_s'])})"
+            + (f"; code of {args.before}: {build_before:.1f} s" if build_before else "")
         )
         print(
             f"index memory: {index_mb:.0f} MB of arrays (memory-mapped), "
@@ -447,6 +476,8 @@ def main() -> None:
             runs = run_load(env, many[:load_requests], key, args.before)
             print_load(runs, args.before)
         figures = {"companies": n, "build_s": round(build, 1), "index_mb": round(index_mb)}
+        if build_before:
+            figures["build_before_s"] = round(build_before, 1)
         if not args.no_http:
             figures |= {f"{name}_req_s": round(run.rate) for name, run in runs.items()} | {
                 f"{name}_p99_ms": round(run.percentile(99), 1) for name, run in runs.items()

@@ -148,7 +148,7 @@ class Server:
     pid: int
 
     def load(self, paths: list[str], clients: int, headers: dict[str, str] | None = None) -> Load:
-        hammer(self.port, paths[: max(clients * 10, len(paths) // 10)], clients, headers)  # warm
+        hammer(self.port, paths[: max(clients, len(paths) // 10)], clients, headers)  # warm
         before = tree_cpu_seconds(self.pid)
         result = hammer(self.port, paths, clients, headers)
         result.cpu_ms = (tree_cpu_seconds(self.pid) - before) * 1000 / result.requests
