@@ -75,16 +75,15 @@ class Charge:
 class MovingWindow:
     def __init__(self, storage: object) -> None:
         self.storage = storage
-        self.script = None
-        if isinstance(storage, RedisStorage):
-            self.script = storage.get_connection().register_script(CHARGE)
+        self.redis = storage if isinstance(storage, RedisStorage) else None
+        self.script = self.redis.get_connection().register_script(CHARGE) if self.redis else None
         self.memory = MovingWindowRateLimiter(MemoryStorage())
         self.retry_at = 0.0  # time.monotonic() after which Redis is tried again
 
     def charge(self, items: list[RateLimitItem], *identifiers: str) -> Charge:
         """Count one request against every limit of `items` (sorted here)."""
         items = sorted(items)
-        if self.script is not None and time.monotonic() >= self.retry_at:
+        if self.redis is not None and time.monotonic() >= self.retry_at:
             try:
                 return self._charge_redis(items, identifiers)
             except Exception:  # any storage error: count in memory, never refuse for it
@@ -93,8 +92,8 @@ class MovingWindow:
         return self._charge_memory(items, identifiers)
 
     def _charge_redis(self, items: list[RateLimitItem], identifiers: tuple[str, ...]) -> Charge:
-        assert isinstance(self.storage, RedisStorage)  # noqa: S101  (set in __init__)
-        keys = [self.storage.prefixed_key(item.key_for(*identifiers)) for item in items]
+        redis = self.redis
+        keys = [redis.prefixed_key(item.key_for(*identifiers)) for item in items]
         args: list[float] = [time.time()]
         for item in items:
             args += [item.amount, item.get_expiry()]
