@@ -9,7 +9,7 @@ import pytest
 
 from server.auth.api_keys import create_api_user
 from server.auth.lbb_signatures import TIMESTAMP_FORMAT, compute_signature, key_of
-from server.extensions import db
+from server.extensions import db, redis_store
 
 
 @pytest.fixture
@@ -183,3 +183,33 @@ def test_rate_limit_headers_on_every_limited_answer(client):
     assert 0 < int(limited.headers["Retry-After"]) <= 60
     refused = _get(client, Authorization=f"Bearer {_fake_key(1)}")
     assert refused.status_code == 429 and "RateLimit-Limit" in refused.headers
+
+
+def _script_calls(app) -> int:
+    stats = redis_store.connection(app).info("commandstats")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("evalsha", "eval"))
+
+
+def test_a_request_charges_its_whole_budget_in_one_redis_round_trip(app, client):
+    with app.app_context():
+        _, key = create_api_user("two-limits", [], budget="50 per minute;1000 per hour")
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {key}"}
+    _get(client, **headers)  # the script is loaded on first use
+    before = _script_calls(app)
+    answers = [_get(client, **headers) for _ in range(5)]
+    assert _script_calls(app) - before == 5  # both limits and the headers' window: one call
+    assert [a.headers["RateLimit-Remaining"] for a in answers] == ["48", "47", "46", "45", "44"]
+    assert answers[0].headers["RateLimit-Policy"] == "50;w=60"  # the shortest window
+
+
+def test_the_breached_limit_is_the_one_reported(app, client):
+    with app.app_context():
+        _, key = create_api_user("hourly", [], budget="100 per second;3 per hour")
+        db.session.commit()
+    answers = [_get(client, Authorization=f"Bearer {key}") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[2].headers["RateLimit-Policy"] == "100;w=1"  # none breached: the shortest
+    assert answers[3].headers["RateLimit-Policy"] == "3;w=3600"
+    assert answers[3].headers["RateLimit-Remaining"] == "0"
+    assert 3500 < int(answers[3].headers["Retry-After"]) <= 3601

@@ -7,6 +7,7 @@ import pytest
 from server.auth.api_keys import create_api_user
 from server.extensions import db
 from server.models import ApiUser
+from server.schemas.responses import CompanySchema, SearchResponseSchema
 from tests.search_support import scored_app
 
 METZ = "57463"
@@ -74,6 +75,19 @@ def test_search_returns_the_documented_item(client):
     assert facets["naf"][0]["label"] and facets["naf"][0]["count"] > 0
     assert [d["max_km"] for d in facets["distance"]] == [10, 30, 50, 100, None]
     assert {h["code"] for h in facets["headcount"]} == {"small", "big"}
+
+
+@pytest.mark.parametrize("scopes", [(), ("email", "phone", "website")])
+def test_search_body_is_exactly_the_response_schemas_shape(client, api_app, scopes):
+    """The view builds its body in SearchResponseSchema's shape instead of dumping it
+    through the schema: dumping it must change nothing (no field more, none converted)."""
+    headers = {"Authorization": f"Bearer {key_with(api_app, f'shape{len(scopes)}', *scopes)}"}
+    for params in ({"facets": 1}, {"sort": "distance", "page": 2}, {"lang": "en"}):
+        body = search(client, headers, **params).json
+        assert body["items"], params
+        assert SearchResponseSchema().dump(body) == body
+        fields = set(CompanySchema().fields) - {"email", "phone", "website"} | set(scopes)
+        assert {key for item in body["items"] for key in item} == fields
 
 
 def test_every_filter_and_sort(client):

@@ -1,4 +1,7 @@
-from server.auth.api_keys import user_by_key
+from sqlalchemy import update
+
+from server.auth import api_keys
+from server.auth.api_keys import create_api_user, user_by_key
 from server.extensions import db
 from server.models import ApiUser
 
@@ -53,3 +56,39 @@ def test_budgets_are_set_per_user(runner, app):
     assert wrong.exit_code != 0 and "--budget" in wrong.output
     missing = runner.invoke(args=["api-users", "set", "nobody", "--budget", "1 per second"])
     assert missing.exit_code != 0 and "nobody" in missing.output
+
+
+def _search(client, key):
+    return client.get(
+        "/api/v1/autocomplete/jobs?q=boulanger", headers={"Authorization": f"Bearer {key}"}
+    )
+
+
+def test_a_key_disabled_elsewhere_stops_working_within_the_cache_time(app, client, monkeypatch):
+    """Web processes keep an active key's user for KEY_CACHE_SECONDS (no query a request);
+    a key disabled by another process is refused once that time has passed."""
+    with app.app_context():
+        user, key = create_api_user("partner", [])
+        db.session.commit()
+        user_id = user.id
+    assert _search(client, key).status_code == 200  # looked up, then kept
+    with app.app_context():  # as another process would: nothing this process hears of
+        db.session.execute(
+            update(ApiUser.__table__).where(ApiUser.id == user_id).values(active=False)
+        )
+        db.session.commit()
+    start = api_keys._clock()
+    monkeypatch.setattr(api_keys, "_clock", lambda: start + api_keys.KEY_CACHE_SECONDS / 2)
+    assert _search(client, key).status_code == 200  # still kept: the bound is the cache time
+    monkeypatch.setattr(api_keys, "_clock", lambda: start + api_keys.KEY_CACHE_SECONDS + 0.1)
+    refused = _search(client, key)
+    assert refused.status_code == 401 and refused.json["field"] == "Authorization"
+
+
+def test_a_key_disabled_in_this_process_stops_at_once(app, client, runner):
+    with app.app_context():
+        _, key = create_api_user("partner", ["email"])
+        db.session.commit()
+    assert _search(client, key).status_code == 200
+    runner.invoke(args=["api-users", "disable", "partner"])
+    assert _search(client, key).status_code == 401

@@ -24,7 +24,8 @@ from server.models import Offer
 from server.offers.ingest import aware
 from server.offers.sources import FetchQuery, SourceError, make_source
 from server.offers.sources.http import retry_after_seconds
-from server.search.present import open_offer_counts
+from server.search.engine import Hit
+from server.search.present import company_items
 
 FIXTURES = Path(__file__).parent / "fixtures" / "offers"
 PER_PAGE = 2
@@ -284,7 +285,8 @@ def test_cli_fetch_places_matches_and_merges_across_sources(metz_app, apis):
         assert (aware(nurse.expires_at).year, aware(nurse.expires_at).month) == (2026, 10)
         open_count = db.session.scalar(select(func.count()).where(Offer.open_filter()))
         assert open_count == 8  # the expired one is hidden
-        assert open_offer_counts([CENDRY_SIRET, "00000000000000"]) == {CENDRY_SIRET: 1}
+        hit = Hit(siret=CENDRY_SIRET, rome=None, score=None, stars=None, distance_km=None)
+        assert company_items([hit])[0]["open_offers"] == 1  # as search results show it
     again = runner.invoke(args=["offers", "fetch", "france_travail"])
     assert "6 read, 0 new" in again.output  # a refresh updates rows, never adds copies
     with metz_app.app_context():

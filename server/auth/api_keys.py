@@ -4,6 +4,11 @@
 A presented key is checked once per request (`identify`) before anything trusts it: the
 rate limiter picks a key's own bucket only for a real, active key, and `refuse_bad_key`
 answers 401 to any other, after the limiter has counted it against the caller's IP.
+
+An active key's user is kept in the process for KEY_CACHE_SECONDS, so a request costs no
+database query for it: a key disabled (or its scopes or budget changed) by another process
+stops working (changes) within that time everywhere, at once in the process that changed
+it. Unknown and disabled keys are never kept.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ import functools
 import hashlib
 import re
 import secrets
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from flask import g, request
+from flask import current_app, g, has_app_context, request
 from flask_babel import gettext
 from limits import parse_many
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from server.errors import ApiError
 from server.extensions import db
@@ -31,6 +38,22 @@ KEY_PREFIX = "spk_"
 # else is refused without a database lookup.
 KEY_FORMAT = re.compile(r"spk_[A-Za-z0-9_-]{43}")
 _UNSET = object()
+KEY_CACHE_SECONDS = 10.0
+KEY_CACHE_SIZE = 10_000  # active keys kept at most (then the cache starts over)
+_clock = time.monotonic
+
+
+@dataclass(frozen=True)
+class KeyUser:
+    """What a request needs of an active key's user, detached from any session."""
+
+    id: int
+    name: str
+    scope_set: frozenset[str]
+    budget: str | None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scope_set
 
 
 def hash_key(key: str) -> str:
@@ -83,6 +106,36 @@ def user_by_key(key: str) -> ApiUser | None:
     )
 
 
+def _key_cache() -> dict[str, tuple[float, KeyUser]]:
+    return current_app.extensions.setdefault("api_key_cache", {})
+
+
+def active_key_user(key: str) -> KeyUser | None:
+    """The active user of this key, from this process's cache when looked up lately."""
+    digest, now = hash_key(key), _clock()
+    cache = _key_cache()
+    kept = cache.get(digest)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    user = user_by_key(key)
+    if user is None:
+        cache.pop(digest, None)
+        return None
+    found = KeyUser(user.id, user.name, user.scope_set, user.budget)
+    if len(cache) >= KEY_CACHE_SIZE:
+        cache.clear()
+    cache[digest] = (now + KEY_CACHE_SECONDS, found)
+    return found
+
+
+@event.listens_for(ApiUser, "after_update")
+@event.listens_for(ApiUser, "after_delete")
+def _forget_keys(*_: object) -> None:
+    # This process sees its own changes at once; the others within KEY_CACHE_SECONDS.
+    if has_app_context():
+        current_app.extensions.pop("api_key_cache", None)
+
+
 def presented_key() -> str | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
@@ -90,7 +143,7 @@ def presented_key() -> str | None:
     return request.headers.get("X-API-Key") or None
 
 
-def identify() -> ApiUser | None:
+def identify() -> KeyUser | None:
     """The active API user whose key this request presents, or None; never raises.
 
     None also when the key is malformed, unknown or disabled: `key_refused()` tells.
@@ -98,7 +151,7 @@ def identify() -> ApiUser | None:
     user = g.get("api_user", _UNSET)
     if user is _UNSET:
         key = presented_key()
-        user = user_by_key(key) if key and KEY_FORMAT.fullmatch(key) else None
+        user = active_key_user(key) if key and KEY_FORMAT.fullmatch(key) else None
         g.api_user = user
         g.api_key_refused = bool(key) and user is None
     return user
@@ -117,7 +170,7 @@ def refuse_bad_key() -> None:
         raise ApiError(gettext("unknown or disabled API key"), status=401, field="Authorization")
 
 
-def current_api_user() -> ApiUser | None:
+def current_api_user() -> KeyUser | None:
     """The API user of this request; a key that matches nobody is a 401, not anonymous."""
     refuse_bad_key()
     return identify()

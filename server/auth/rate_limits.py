@@ -8,7 +8,9 @@ The client IP is `request.remote_addr`: the socket's peer, or what TRUSTED_PROXI
 ProxyFix take from X-Forwarded-For (server/proxies.py); no other header counts.
 
 Every answer of a limited route carries `RateLimit-Limit`, `RateLimit-Remaining` and
-`RateLimit-Reset` (seconds), and a 429 carries `Retry-After`.
+`RateLimit-Reset` (seconds), and a 429 carries `Retry-After`. The API's budgets are
+charged in one Redis round trip per request (server/auth/moving_window.py), not through
+flask-limiter, which serves the other routes' limits.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import logging
 import math
 import time
 
-from flask import Flask, Response, current_app
+from flask import Blueprint, Flask, Response, current_app, g
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
+from werkzeug.exceptions import TooManyRequests
 
 from server.auth.api_keys import identify
+from server.auth.moving_window import Charge, moving_window
 from server.extensions import limiter
 from server.models import ApiUser
 
@@ -49,25 +53,40 @@ def api_budget() -> str:
     return current_app.config["API_RATE_LIMIT_PER_IP"]
 
 
-def _charge(budget: str, *identifiers: str) -> int | None:
-    """Count one request; the seconds to wait when a limit of `budget` is spent, else None.
-
-    A storage failure lets the request through, as RATELIMIT_SWALLOW_ERRORS does for the
-    other routes: Redis down must not turn requests away.
-    """
+def _budget_items(budget: str) -> list[RateLimitItem]:
     try:
-        items: list[RateLimitItem] = sorted(parse_many(budget))
+        return parse_many(budget)
     except ValueError:  # a budget edited by hand in the database: the default applies
         log.error("unreadable request budget %r: the default applies", budget)
-        items = sorted(parse_many(current_app.config["API_RATE_LIMIT_PER_KEY"]))
-    try:
-        strategy = limiter.limiter
-        for item in items:
-            if not strategy.hit(item, *identifiers):
-                reset = strategy.get_window_stats(item, *identifiers).reset_time
-                return max(1, math.ceil(reset - time.time()))
-    except Exception:  # any storage error: count nothing, answer
-        log.exception("rate limit storage unreachable: request not counted")
+        return parse_many(current_app.config["API_RATE_LIMIT_PER_KEY"])
+
+
+def _charge_budget(budget: str, *identifiers: str) -> Charge:
+    return moving_window(current_app, limiter.limiter.storage).charge(
+        _budget_items(budget), *identifiers
+    )
+
+
+def charge_api_request() -> None:
+    """`before_request` of /api/v1: one request against its bucket's budget (see
+    rate_limit_key), before the key is refused; a spent budget is a 429."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    g.rate_limit = _charge_budget(api_budget(), rate_limit_key(), API_SCOPE)
+    if g.rate_limit.breached:
+        raise TooManyRequests()
+
+
+def limit_api(bp: Blueprint) -> None:
+    """Charge every request of `bp` to the one /api/v1 budget of its key or IP."""
+    bp.before_request(charge_api_request)
+
+
+def _charge(budget: str, *identifiers: str) -> int | None:
+    """Count one request; the seconds to wait when a limit of `budget` is spent, else None."""
+    charge = _charge_budget(budget, *identifiers)
+    if charge.breached:
+        return max(1, math.ceil(charge.reset_at - time.time()))
     return None
 
 
@@ -85,20 +104,23 @@ def charge_lbb_unsigned() -> int | None:
 
 
 def _rate_limit_headers(response: Response) -> Response:
-    limit = limiter.current_limit
-    if limit is None:
-        return response
-    try:
-        reset_at, remaining = limit.reset_at, limit.remaining
-    except Exception as exc:  # storage unreachable: the answer goes out without them
-        log.warning("rate-limit headers left out", extra={"error": str(exc)[:200]})
-        return response
+    charged: Charge | None = g.get("rate_limit")
+    if charged is not None:  # the API's, counted by charge_api_request
+        item, reset_at, remaining = charged.limit, charged.reset_at, charged.remaining
+    else:
+        limit = limiter.current_limit
+        if limit is None:
+            return response
+        try:
+            item, reset_at, remaining = limit.limit, limit.reset_at, limit.remaining
+        except Exception as exc:  # storage unreachable: the answer goes out without them
+            log.warning("rate-limit headers left out", extra={"error": str(exc)[:200]})
+            return response
     seconds = max(0, math.ceil(reset_at - time.time()))
-    window = limit.limit.get_expiry()
-    response.headers["RateLimit-Limit"] = str(limit.limit.amount)
+    response.headers["RateLimit-Limit"] = str(item.amount)
     response.headers["RateLimit-Remaining"] = str(max(0, remaining))
     response.headers["RateLimit-Reset"] = str(seconds)
-    response.headers["RateLimit-Policy"] = f"{limit.limit.amount};w={window}"
+    response.headers["RateLimit-Policy"] = f"{item.amount};w={item.get_expiry()}"
     if response.status_code == 429:
         response.headers["Retry-After"] = str(max(1, seconds))
     return response

@@ -10,9 +10,9 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from server.auth.api_keys import refuse_bad_key, require_scope
-from server.auth.rate_limits import API_SCOPE, api_budget, rate_limit_key
+from server.auth.rate_limits import limit_api
 from server.errors import ApiError
-from server.extensions import db, limiter
+from server.extensions import db
 from server.models import Commune, Company
 from server.models.offer import Offer, utcnow
 from server.offers.index import get_index, mark_stale
@@ -34,7 +34,7 @@ from server.search.text import commune_display_name
 
 bp = Blueprint("offers", __name__, url_prefix="/api/v1/offers")
 # The same budget as the rest of /api/v1 (server/api/views.py).
-limiter.shared_limit(api_budget, scope=API_SCOPE, key_func=rate_limit_key)(bp)
+limit_api(bp)
 bp.before_request(refuse_bad_key)
 
 Near = tuple[float, float, float]  # latitude, longitude, km

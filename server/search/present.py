@@ -8,15 +8,17 @@ reindex). Contact details are only included for API keys holding the matching sc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import Flask, current_app
 from flask_babel import format_number, format_percent, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, bindparam, func, select
 
 from server.extensions import db
 from server.i18n import in_lang
@@ -43,7 +45,6 @@ CONTACT_MODES = {
     "Se présenter spontanément": _l("Go and introduce yourself in person"),
 }
 CONTACT_SCOPES = ("email", "phone", "website")
-OFFER_COUNT_CHUNK = 500
 BRACKET = re.compile(r"^([0-9]+)(?:-([0-9]+)|\+)$")  # INSEE labels: "6-9", "10000+"
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -135,32 +136,48 @@ def labels(app: Flask | None = None) -> Labels:
     return cached[1]
 
 
-def open_offer_counts(sirets: list[str]) -> dict[str, int]:
-    """{siret: number of open offers}; companies without open offers are left out."""
-    counts: dict[str, int] = {}
-    unique = sorted(set(sirets))
-    for start in range(0, len(unique), OFFER_COUNT_CHUNK):
-        query = (
-            select(Offer.siret, func.count())
-            .where(Offer.siret.in_(unique[start : start + OFFER_COUNT_CHUNK]), Offer.open_filter())
-            .group_by(Offer.siret)
-        )
-        counts.update({siret: int(n) for siret, n in db.session.execute(query)})
-    return counts
+class Bands(NamedTuple):
+    """The bands of a company's explanation (company_score_detail's columns)."""
+
+    hiring_band: str
+    trend: str
+    apprenticeship_band: str | None
 
 
-def refusing_addresses(companies: Iterable[Company]) -> set[str]:
-    """The companies' email addresses (lower-cased) that refuse mail for now (blacklisted)."""
-    addresses = {c.email.strip().lower() for c in companies if c.email and c.email.strip()}
-    if not addresses:
-        return set()
-    now = dt.datetime.now(dt.UTC)
-    rows = db.session.execute(
-        select(BlacklistEntry.address, BlacklistEntry.expires_at).where(
-            BlacklistEntry.address.in_(addresses)
-        )
+@functools.cache
+def _items_query() -> Select:
+    """Everything the items of a page need, in one statement built once: the companies with
+    their commune's name, explanation bands, sector share for the asked jobs, open offers
+    and blacklist entry. A query per table cost more than the search itself."""
+    open_offers = (
+        select(func.count())
+        # Offer.open_filter(), with `now` bound at each execution.
+        .where(Offer.siret == Company.siret, Offer.expires_at > bindparam("now"))
+        .correlate(Company)
+        .scalar_subquery()
     )
-    return {address for address, until in rows if _utc(until) > now}
+    return (
+        select(
+            *Company.__table__.c,  # columns, not entities: no ORM objects to build
+            Commune.name.label("city_name"),
+            CompanyScoreDetail.hiring_band,
+            CompanyScoreDetail.trend.label("detail_trend"),
+            CompanyScoreDetail.apprenticeship_band,
+            CompanyJobScore.rome_code.label("share_rome"),
+            CompanyJobScore.sector_share,
+            open_offers.label("open_offers"),
+            BlacklistEntry.expires_at.label("refused_until"),
+        )
+        .outerjoin(Commune, Commune.code == Company.commune_code)
+        .outerjoin(CompanyScoreDetail, CompanyScoreDetail.siret == Company.siret)
+        .outerjoin(
+            CompanyJobScore,
+            (CompanyJobScore.siret == Company.siret)
+            & CompanyJobScore.rome_code.in_(bindparam("romes", expanding=True)),
+        )
+        .outerjoin(BlacklistEntry, BlacklistEntry.address == func.lower(func.trim(Company.email)))
+        .where(Company.siret.in_(bindparam("sirets", expanding=True)))
+    )
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -168,17 +185,17 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def apply_reason(company: Company, refusing: set[str]) -> str | None:
+def apply_reason(company: Row, refused_until: dt.datetime | None, now: dt.datetime) -> str | None:
     """Why an application cannot reach this listed company ("no_email", "refuses_mail"), or
     None when it can (opted-out companies are not listed at all)."""
     if not (company.email and company.email.strip()):
         return "no_email"
-    if company.email.strip().lower() in refusing:
+    if refused_until is not None and _utc(refused_until) > now:
         return "refuses_mail"
     return None
 
 
-def _address(company: Company, city: str) -> str:
+def _address(company: Row, city: str) -> str:
     street = " ".join(p for p in (company.street_number, company.street) if p)
     place = " ".join(p for p in (company.postcode, city) if p)
     return ", ".join(p for p in (street, place) if p)
@@ -189,49 +206,47 @@ def company_items(
 ) -> list[dict]:
     """One API item per hit, in the hits' order (hits of deleted companies are skipped)."""
     hits = list(hits)
-    sirets = [h.siret for h in hits]
-    companies = {
-        c.siret: c for c in db.session.scalars(select(Company).where(Company.siret.in_(sirets)))
-    }
-    codes = {c.commune_code for c in companies.values()}
-    cities = dict(
-        db.session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(codes))).all()
+    if not hits:
+        return []
+    now = dt.datetime.now(dt.UTC)
+    rows = db.session.execute(
+        _items_query(),
+        {
+            "sirets": sorted({h.siret for h in hits}),
+            "romes": sorted({h.rome or "" for h in hits}),
+            "now": now,
+        },
     )
-    offers = open_offer_counts(sirets)
+    found: dict[str, Row] = {}
+    shares: dict[tuple[str, str], float | None] = {}
+    for row in rows:
+        found[row.siret] = row
+        if row.share_rome is not None:
+            shares[(row.siret, row.share_rome)] = row.sector_share
     ref = labels()
-    details = {
-        d.siret: d
-        for d in db.session.scalars(
-            select(CompanyScoreDetail).where(CompanyScoreDetail.siret.in_(sirets))
-        )
-    }
-    shares = dict(
-        ((siret, rome), share)
-        for siret, rome, share in db.session.execute(
-            select(
-                CompanyJobScore.siret, CompanyJobScore.rome_code, CompanyJobScore.sector_share
-            ).where(CompanyJobScore.siret.in_(sirets))
-        )
-    )
-    refusing = refusing_addresses(companies.values())
     items = []
     with in_lang(lang):
         for hit in hits:
-            company = companies.get(hit.siret)
-            if company is not None:
-                city = commune_display_name(cities.get(company.commune_code, ""))
-                open_offers = offers.get(hit.siret, 0)
-                item = company_item(company, hit, ref, city, open_offers, scopes, lang)
-                item["apply_reason"] = apply_reason(company, refusing)
-                item["can_apply"] = item["apply_reason"] is None
-                share = shares.get((hit.siret, hit.rome))
-                item["explanation"]["points"] = explanation_words(details.get(hit.siret), share)
-                items.append(item)
+            row = found.get(hit.siret)
+            if row is None:
+                continue
+            city = commune_display_name(row.city_name or "")
+            item = company_item(row, hit, ref, city, row.open_offers, scopes, lang)
+            item["apply_reason"] = apply_reason(row, row.refused_until, now)
+            item["can_apply"] = item["apply_reason"] is None
+            bands = (
+                Bands(row.hiring_band, row.detail_trend, row.apprenticeship_band)
+                if row.hiring_band is not None
+                else None
+            )
+            share = shares.get((hit.siret, hit.rome or ""))
+            item["explanation"]["points"] = explanation_words(bands, share)
+            items.append(item)
     return items
 
 
 def company_item(
-    company: Company,
+    company: Row,
     hit: Hit,
     ref: Labels,
     city: str,
@@ -241,7 +256,7 @@ def company_item(
 ) -> dict:
     item = {
         "siret": company.siret,
-        "name": company.display_name,
+        "name": company.sign or company.name,  # Company.display_name
         "naf": company.naf_code,
         "naf_label": ref.naf.get(company.naf_code or ""),
         "headcount_label": ref.headcount.get(company.headcount_code or ""),
@@ -304,7 +319,7 @@ SMALL_SECTOR_SHARE = _l("Its sector makes a small share of the hires for this jo
 
 
 def explanation_words(
-    detail: CompanyScoreDetail | None,
+    detail: CompanyScoreDetail | Bands | None,
     sector_share: float | None = None,
     apprenticeship: bool = False,
 ) -> list[str]:

@@ -9,6 +9,7 @@ without an accented source, so "Saint-Etienne" keeps its plain E.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -58,6 +59,7 @@ def _word(word: str, first: bool) -> str:
     return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
 
 
+@functools.lru_cache(maxsize=65536)  # ~35,000 communes; a page shows 20 of them
 def commune_display_name(name: str) -> str:
     """'ST ETIENNE' → 'Saint-Etienne', 'LE MANS' → 'Le Mans', "L ISLE D ABEAU" → "L'Isle-d'Abeau".
 
