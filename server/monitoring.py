@@ -28,7 +28,7 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Answer, Application, Email, WebhookDelivery
+from server.models import Answer, Application, ApplicationStart, Email, WebhookDelivery
 from server.queues import QUEUES, get_queue
 from server.search import get_engine
 
@@ -44,6 +44,11 @@ class StateCollector:
         yield _counts("spontane_emails", "Emails by delivery state.", "state", Email.state)
         yield _counts(
             "spontane_applications", "Applications by status.", "status", Application.status
+        )
+        yield GaugeMetricFamily(
+            "spontane_applications_started",
+            "Apply forms opened (the funnel's first step, before any application).",
+            db.session.scalar(select(func.count()).select_from(ApplicationStart)),
         )
         yield _counts("spontane_answers", "Recruiters' answers by action.", "action", Answer.action)
         yield _counts(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from test_mail_support import make_application
+from test_mail_support import make_application, make_platform
 
 from server.delivery.pipeline import deliver_application
+from server.extensions import db
+from server.models import ApplicationStart
 
 TOKEN = "metrics-token"
 
@@ -43,12 +45,21 @@ def test_metrics_report_requests_emails_queues_and_applications(app, client, wor
     assert samples(metrics["spontane_emails"])[(("state", "pending"),)] == 1
     assert samples(metrics["spontane_rq_queue_depth"])[(("queue", "mail"),)] == 1
     assert samples(metrics["spontane_applications"])[(("status", "submitted"),)] == 1
+    assert samples(metrics["spontane_applications_started"])[()] == 0
     assert samples(metrics["spontane_redis_up"])[()] == 1
     worker("mail")
     metrics = scrape(client)
     assert samples(metrics["spontane_emails"])[(("state", "sent"),)] == 1
     assert samples(metrics["spontane_rq_queue_depth"])[(("queue", "mail"),)] == 0
     assert samples(metrics["spontane_applications"])[(("status", "sent"),)] == 1
+
+
+def test_metrics_count_opened_apply_forms(app, client):
+    with app.app_context():
+        platform = make_platform()
+        db.session.add_all([ApplicationStart(platform_id=platform.id) for _ in range(3)])
+        db.session.commit()
+    assert samples(scrape(client)["spontane_applications_started"])[()] == 3
 
 
 def test_metrics_answer_404_when_no_token_is_set(app, client):
