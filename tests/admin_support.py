@@ -91,7 +91,7 @@ def stats_world() -> dict[str, str]:
     _answer(a1, "interview", utc(2027, 1, 10, 15), date="2027-01-20", time="10:00", mode="phone")
     _answer(a1, "hired", utc(2027, 1, 25, 9))
     a2 = _application(alpha, utc(2027, 1, 12, 10), "answered", "y@candidat.example", SIRET_A)
-    _answer(a2, "rejection", utc(2027, 1, 14, 10), reason="position_filled")
+    _answer(a2, "rejection", utc(2027, 1, 14, 10), reason="no_vacancy")
     _application(alpha, utc(2027, 1, 15, 8), "sent", "x@candidat.example", SIRET_B)
     a4 = _application(alpha, utc(2027, 1, 20, 8), "failed", "z@candidat.example", SIRET_B)
     db.session.add(

@@ -92,6 +92,6 @@ def test_emails_and_answers_lists(admin):
     assert admin.get("/admin/emails?state=lost").status_code == 400
     answers = admin.get("/admin/answers?action=rejection")
     assert "sur 1" in answers.text and "refusée" in answers.text
-    assert "motif\u00a0: le poste est déjà pourvu" in answers.text
+    assert "motif\u00a0: pas de poste de ce type disponible pour le moment" in answers.text
     assert "sur 5" in admin.get("/admin/answers").text
     assert "sur 4" in admin.get("/admin/answers?q=dupont").text  # a1 twice, a2, a6

@@ -41,7 +41,13 @@ def admin(app, accounts):
 
 def _admin_posts(app) -> list[str]:
     """Every POST route of the admin, with its arguments filled in."""
-    values = {"email_id": "1", "delivery_id": "1", "siret": "12345678900011", "user_id": "1"}
+    values = {
+        "email_id": "1",
+        "delivery_id": "1",
+        "siret": "12345678900011",
+        "user_id": "1",
+        "platform_id": "1",
+    }
     paths = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin.") and "POST" in (rule.methods or ()):

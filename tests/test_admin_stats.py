@@ -179,4 +179,4 @@ def test_answers_export_columns(app, runner, world, tmp_path):
         ("hired", "360.0"),
         ("information", "96.0"),
     ]
-    assert rows[1]["reason"] == "position_filled"
+    assert rows[1]["reason"] == "no_vacancy"
