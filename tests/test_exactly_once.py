@@ -70,7 +70,7 @@ def test_ten_answers_on_one_link_record_one(app, action):
         application_id = application.id
     form = {"csrf": csrf, "message": "Bonjour, pouvez-vous préciser vos dates ?", "step": "send"}
     responses = at_once(app, lambda c: c.post(path, data=form))
-    assert all(r.status_code == 200 for r in responses)
+    assert all(r.status_code == 200 for r in responses), [r.status_code for r in responses]
     with app.app_context():
         assert count(Answer, Answer.application_id == application_id) == 1
         assert count(Email, Email.application_id == application_id) == 1  # one to the candidate

@@ -8,7 +8,7 @@ import zoneinfo
 
 from flask_babel import LazyString, format_number, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from server import clock
@@ -18,7 +18,7 @@ from server.delivery.queueing import store_and_enqueue
 from server.extensions import db
 from server.i18n import TIMEZONE, format_moment, lazy
 from server.models import Answer, Application
-from server.models.answer import ACTIONS, REJECTION_REASONS
+from server.models.answer import ACTIONS, FINAL_ACTIONS, REJECTION_REASONS
 from server.text_rules import bad_characters
 from server.webhooks.notifications import notify
 
@@ -178,12 +178,20 @@ def existing(application: Application, action: str) -> Answer | None:
 
 
 def refusal(application: Application, action: str) -> AlreadyAnswered | None:
-    """Why `action` cannot be answered now: it was, or a final answer was."""
-    if (answer := existing(application, action)) is not None:
-        return AlreadyAnswered(answer)
-    if (final := states.final_answer(application)) is not None:
-        return Closed(final)
-    return None
+    """Why `action` cannot be answered now: it was, or a final answer was. One query:
+    two would each see the database at their own moment (an answer committed between
+    them would look like a contradictory one)."""
+    answers = db.session.scalars(
+        select(Answer)
+        .where(
+            Answer.application_id == application.id,
+            or_(Answer.action == action, Answer.action.in_(FINAL_ACTIONS)),
+        )
+        .order_by(Answer.id)
+    ).all()
+    if same := [answer for answer in answers if answer.action == action]:
+        return AlreadyAnswered(same[0])
+    return Closed(answers[0]) if answers else None
 
 
 def record(application: Application, action: str, detail: dict) -> Answer:
